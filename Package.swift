@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One settings array applied to every Swift target (swift-log's loop).
+let strictSettings: [SwiftSetting] = [
+    // SE-0335: `any` spelled out for existentials.
+    .enableUpcomingFeature("ExistentialAny"),
+    // SE-0444: imports are visible only in the files that write them.
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// Release builds use FMA/AVX2 where the CPU has them; see docs/ARCHITECTURE.md ("SIMD").
+let package = Package(
+    name: "shop-summary",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "shop-summary", targets: ["shop-summary"]),
+        .library(name: "VectorStore", targets: ["VectorStore"]),
+        .library(name: "ObjectStore", targets: ["ObjectStore"]),
+        .library(name: "Providers", targets: ["Providers"]),
+    ],
+    targets: [
+        // MARK: - C shims (system libraries Debian ships)
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // MARK: - Libraries, lowest first
+        .target(name: "CryptoSupport", dependencies: ["CCrypto", "CZlib"]),
+        .target(name: "VectorIndex", dependencies: []),
+        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite"]),
+        .target(name: "ObjectStore", dependencies: ["CryptoSupport"]),
+        .target(name: "Providers", dependencies: ["CryptoSupport"]),
+        .target(name: "Observability", dependencies: []),
+        .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib"]),
+        .target(name: "Pipeline",
+                dependencies: ["VectorStore", "Providers", "ObjectStore", "Backup", "Observability",
+                               "CryptoSupport", "CZlib"]),
+        .target(name: "ShopSummaryCLI",
+                dependencies: ["Pipeline", "VectorStore", "ObjectStore", "Backup", "Providers",
+                               "Observability"]),
+        .executableTarget(name: "shop-summary", dependencies: ["ShopSummaryCLI"]),
+
+        // MARK: - Tests (Swift Testing, one target per module)
+        .testTarget(name: "CryptoSupportTests", dependencies: ["CryptoSupport"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
+        .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "VectorIndex"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "CryptoSupport"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport"]),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
+        .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore"]),
+        .testTarget(name: "ShopSummaryCLITests", dependencies: ["ShopSummaryCLI", "Pipeline"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

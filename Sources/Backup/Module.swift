@@ -1,0 +1,1 @@
+// Backup module: see README.md in this folder and docs/ARCHITECTURE.md.

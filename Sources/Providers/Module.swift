@@ -1,0 +1,1 @@
+// Providers module: see README.md in this folder and docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// ShopSummaryCLI module: see README.md in this folder and docs/ARCHITECTURE.md.
