@@ -1,3 +1,4 @@
+import Foundation
 import ShopSummaryCLI
 
 /// Thin executable: all logic lives in `ShopSummaryCLI` so it can be tested.

@@ -1,0 +1,6 @@
+/// Every command, in the order `--help` lists them. Add new commands here.
+enum CommandRegistry {
+    static let all: [any CLICommand.Type] = [
+        VersionCommand.self,
+    ]
+}

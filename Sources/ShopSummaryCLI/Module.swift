@@ -1,1 +1,0 @@
-// ShopSummaryCLI module: see README.md in this folder and docs/ARCHITECTURE.md.
