@@ -1,6 +1,7 @@
 /// Every command, in the order `--help` lists them. Add new commands here.
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
+        ScheduleCommand.self,
         VersionCommand.self,
     ]
 }
