@@ -96,3 +96,24 @@ struct MetricsAndProgressTests {
         #expect((object?["ts"] as? String)?.hasPrefix("1970-01-01T00:00:00") == true)
     }
 }
+
+@Suite("Secret redaction")
+struct SecretRedactionTests {
+    @Test func redactsEnvironmentSecretsInEventsAndMetadata() {
+        let key = "AIzaSyFAKE-test-key-0123456789"
+        let handler = InMemoryLogHandler()
+        let redactor = SecretRedactor(environment: ["GEMINI_API_KEY": key, "HOME": "/root"])
+        let logger = Logger(label: "t", handler: RedactingLogHandler(wrapping: handler, redactor: redactor))
+        logger.error("request failed for key \(key)", ["error.message": .string("echo: \(key)"), "n": 1])
+        let record = handler.records[0]
+        #expect(!record.event.contains(key))
+        #expect(record.event.contains("[REDACTED]"))
+        #expect(record.metadata["error.message"] == .string("echo: [REDACTED]"))
+        #expect(record.metadata["n"] == .int(1))
+    }
+
+    @Test func ignoresShortValuesAndRedactsLongestFirst() {
+        let redactor = SecretRedactor(secrets: ["abc", "secret-token-1234", "secret-token-1234-extended"])
+        #expect(redactor.redact("abc secret-token-1234-extended") == "abc [REDACTED]")
+    }
+}

@@ -18,6 +18,8 @@ public enum RootCommand {
         },
         logHandler: (any LogHandler)? = nil
     ) async -> Int32 {
+        let redactor = SecretRedactor(environment: environment)
+        let errorOutput: @Sendable (String) -> Void = { errorOutput(redactor.redact($0)) }
         let commands = CommandRegistry.all
         if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
             output(HelpFormatter.rootHelp(commands: commands))
@@ -51,7 +53,8 @@ public enum RootCommand {
                 }
                 level = parsedLevel
             }
-            let logger = Logger(label: "shop-summary", level: level, handler: logHandler ?? StderrLogHandler())
+            let handler = RedactingLogHandler(wrapping: logHandler ?? StderrLogHandler(), redactor: redactor)
+            let logger = Logger(label: "shop-summary", level: level, handler: handler)
             let instance = try command.init(arguments: parsed)
             let context = CommandContext(logger: logger, environment: environment, output: output)
             return try await instance.run(context)
