@@ -2,5 +2,15 @@
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         VersionCommand.self,
+        DbCreateCommand.self,
+        DbAddCommand.self,
+        DbUpsertCommand.self,
+        DbGetCommand.self,
+        DbQueryCommand.self,
+        DbDeleteCommand.self,
+        DbCountCommand.self,
+        DbStatsCommand.self,
+        DbVerifyCommand.self,
+        DbCompactCommand.self,
     ]
 }
