@@ -104,8 +104,10 @@ struct MultiProcessTests {
         #expect(try reader.query(vector: probe, k: 3_000).count == 3_000)
     }
 
-    /// A reader never waits for a writer: while a 100k-row batch is being written, opening and
-    /// querying answer at once from the previous version; a kill -9 mid-batch leaves no partial batch.
+    /// A reader never waits for a writer: while a 40k-row batch is being written, opening and
+    /// querying answer at once from the previous version; a kill -9 mid-batch (after some of its
+    /// four segment files are written) leaves no partial batch. (100k rows in one call: see
+    /// ConcurrencyTests.largeBatchIsAllOrNothing; the debug build's JSON parsing makes 100k slow here.)
     @Test func readersDoNotWaitAndBigBatchIsAtomicUnderKill() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
@@ -113,21 +115,21 @@ struct MultiProcessTests {
         let c = try VectorDatabase(directory: URL(fileURLWithPath: db)).createCollection(name: "c", dimension: 8)
         try c.add(Fixtures.records(10, dim: 8))
         let input = dir.url.appendingPathComponent("big.jsonl")
-        try Binary.writeRecords(100_000, dim: 8, prefix: "big", seed: 9, to: input)
+        try Binary.writeRecords(40_000, dim: 8, prefix: "big", seed: 9, to: input)
         // 1. Kill -9 once the writer has started writing segment data.
         let killed = try Binary.start(["db", "add", "--data-dir", db, "--collection", "c", "--file", input.path],
-                                      log: dir.url.appendingPathComponent("log1"))
+                                      env: ["SHOP_SUMMARY_DB_SEGMENT_ROWS": "10000"], log: dir.url.appendingPathComponent("log1"))
         let data = db + "/collections/c/data"
         let deadline = Date().addingTimeInterval(60)
         while killed.isRunning, Date() < deadline,
-              (try FileManager.default.contentsOfDirectory(atPath: data)).allSatisfy({ !$0.hasPrefix(".tmp-") }) {
+              (try FileManager.default.contentsOfDirectory(atPath: data)).filter({ $0.hasSuffix(".vseg") }).count < 2 {
             usleep(2_000)
         }
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
         let afterKill = try VectorDatabase(directory: URL(fileURLWithPath: db))
         let n = try afterKill.collection(named: "c").count()
-        #expect(n == 10 || n == 100_010)
+        #expect(n == 10 || n == 40_010)
         #expect(try afterKill.verify().isHealthy)
         // 2. Readers during a running big write.
         let writer = try Binary.start(["db", "upsert", "--data-dir", db, "--collection", "c", "--file", input.path],
@@ -139,7 +141,7 @@ struct MultiProcessTests {
             let fresh = try VectorDatabase(directory: URL(fileURLWithPath: db)).collection(named: "c")
             let count = try fresh.count()
             _ = try fresh.query(vector: [Float](repeating: 0.1, count: 8), k: 3)
-            #expect(count == n || count == 100_010)
+            #expect(count == n || count == 40_010)
             slowest = max(slowest, Date().timeIntervalSince(t0))
             reads += 1
             usleep(20_000)
@@ -147,6 +149,6 @@ struct MultiProcessTests {
         #expect(writer.terminationStatus == 0)
         #expect(reads > 0)
         #expect(slowest < 5.0, "a reader waited \(slowest) s")
-        #expect(try VectorDatabase(directory: URL(fileURLWithPath: db)).collection(named: "c").count() == 100_010)
+        #expect(try VectorDatabase(directory: URL(fileURLWithPath: db)).collection(named: "c").count() == 40_010)
     }
 }
