@@ -34,7 +34,7 @@ let package = Package(
         // 50-100× slower at -Onone, which would make the recall tests take minutes. Portable flag.
         .target(name: "VectorIndex", dependencies: [],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite"]),
+        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"]),
         .target(name: "ObjectStore", dependencies: ["CryptoSupport"]),
         .target(name: "Providers", dependencies: ["CryptoSupport"]),
         .target(name: "Observability", dependencies: []),
