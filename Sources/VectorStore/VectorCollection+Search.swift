@@ -28,10 +28,12 @@ extension VectorCollection {
             if matching == 0 { continue }
             let strategy = config.planner.strategy(rowCount: seg.rowCount, matchingCount: matching, k: k)
             let useHNSW = strategy == .hnsw && live.entry.index != nil
-            context.logger.debug("query plan", [
-                "collection.name": .string(name), "segment.file": .string(live.entry.data.file),
-                "plan": .string(useHNSW ? "hnsw" : "exact"), "rows.matching": .int(matching ?? liveRows),
-            ])
+            if context.logger.logLevel <= .debug {
+                context.logger.debug("query plan", [
+                    "collection.name": .string(name), "segment.file": .string(live.entry.data.file),
+                    "plan": .string(useHNSW ? "hnsw" : "exact"), "rows.matching": .int(matching ?? liveRows),
+                ])
+            }
             if useHNSW,
                let index = try context.index(live.entry, segment: seg, metric: metric, log: log,
                                              repair: { rebuilt, _ in repairIndex(dataFile: live.entry.data.file, rebuilt) })

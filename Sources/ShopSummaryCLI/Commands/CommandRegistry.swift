@@ -12,5 +12,6 @@ enum CommandRegistry {
         DbStatsCommand.self,
         DbVerifyCommand.self,
         DbCompactCommand.self,
+        DbBenchCommand.self,
     ]
 }
