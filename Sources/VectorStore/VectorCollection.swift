@@ -151,12 +151,20 @@ public final class VectorCollection: Sendable {
         }
     }
 
-    /// Called after a successful write: compacts when segments piled up, collects garbage now and then.
+    /// Called after a successful (already durable) write: compacts when segments piled up and
+    /// collects garbage now and then. Failures here are logged, never reported as a failed write.
     func afterWrite(_ manifest: Manifest) throws {
-        if manifest.segments.count > context.configuration.autoCompactSegments {
-            try compact()
-        } else if manifest.version % 16 == 0 {
-            _ = try GarbageCollector(context: context, log: log).run()
+        do {
+            if manifest.segments.count > context.configuration.autoCompactSegments {
+                try compact(onlySmall: true)
+            } else if manifest.version % 16 == 0 {
+                _ = try GarbageCollector(context: context, log: log).run()
+            }
+        } catch let error as StorageError {
+            context.logger.warning("background maintenance failed", [
+                "collection.name": .string(name), "error.short": .string(error.shortDescription),
+                "error.message": .string(error.message),
+            ])
         }
     }
 }

@@ -2,12 +2,12 @@
 # Fault injection for the vector store (issue 3): kill -9 a writer at random moments, at least
 # 200 times, during upserts, compaction and collection deletion. After every kill the store must
 # open, `db verify` must pass, and every write acknowledged before the kill must be present.
-# Env: SHOP_SUMMARY_BIN (default .build/debug/shop-summary), STORE_CRASH_ITERATIONS (default 230).
+# Env: SHOP_SUMMARY_BIN (default .build/debug/shop-summary), STORE_CRASH_ITERATIONS (default 250).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${SHOP_SUMMARY_BIN:-$ROOT/.build/debug/shop-summary}
 if [ ! -x "$BIN" ]; then echo "SKIPPED: $BIN not built (run 'swift build' first)"; exit 0; fi
-ITER=${STORE_CRASH_ITERATIONS:-230}
+ITER=${STORE_CRASH_ITERATIONS:-250}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 DB=$WORK/db
@@ -26,8 +26,7 @@ gen() { # iteration, rows, prefix -> JSON lines
 kills=0; i=0; mode=start
 for ((i = 1; i <= ITER; i++)); do
   mode=$((i % 10))
-  # Upserts run ~0.3 s (10 durable batches); compaction and deletion are quicker.
-  if [ "$mode" = 7 ] || [ "$mode" = 8 ]; then delay=$(printf '0.%03d' $((RANDOM % 50))); else delay=$(printf "0.%03d" $((RANDOM % 220))); fi
+  delay=$(printf '0.%03d' $((RANDOM % 50)))
   case $mode in
     7) cmd=(db compact --data-dir "$DB") ;;
     8) "$BIN" db create --data-dir "$DB" --collection tmp --dimension 8 --if-missing >/dev/null
@@ -42,6 +41,15 @@ for ((i = 1; i <= ITER; i++)); do
   esac
   "$BIN" "${cmd[@]}" > "$WORK/out" 2>"$WORK/err" &
   pid=$!
+  if [ "$mode" != 7 ] && [ "$mode" != 8 ]; then
+    # Let a random number (0-8) of batches be acknowledged first, so kills land at every stage
+    # of the run whatever the machine's load; then a random extra delay inside the next batch.
+    want=$((RANDOM % 9)); polls=0
+    while [ "$(grep -c acknowledged "$WORK/out" || true)" -lt "$want" ] && kill -0 "$pid" 2>/dev/null && [ $polls -lt 2000 ]; do
+      sleep 0.005; polls=$((polls + 1))
+    done
+    delay=$(printf '0.%03d' $((RANDOM % 25)))
+  fi
   sleep "$delay"
   if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
   wait "$pid" 2>/dev/null || true
