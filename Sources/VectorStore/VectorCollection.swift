@@ -47,11 +47,11 @@ public final class VectorCollection: Sendable {
     // MARK: - Snapshots
 
     /// The newest committed version (probes for `version + 1`; a full listing now and then).
-    func current() throws -> Snapshot {
+    func current(list: Bool = false) throws -> Snapshot {
         let (snap, lastListing) = state.withLock { ($0.snapshot, $0.lastListing) }
         var latest: Int
         let now = Self.now()
-        if now - lastListing > context.configuration.relistInterval {
+        if list || now - lastListing > context.configuration.relistInterval {
             latest = max(try log.latestVersion() ?? snap.version, snap.version)
             state.withLock { $0.lastListing = now }
         } else {
@@ -94,7 +94,9 @@ public final class VectorCollection: Sendable {
     func commit(_ what: String, _ build: (Snapshot, inout [String]) throws -> Manifest?) throws -> Manifest? {
         let attempts = context.configuration.maxCommitAttempts
         for attempt in 0..<attempts {
-            let snap = try current()
+            // Writers list the manifests (cheap: GC keeps few) instead of only probing, so a
+            // writer never builds on anything but the newest version.
+            let snap = try current(list: true)
             var created: [String] = []
             var manifest: Manifest
             do {
@@ -114,7 +116,7 @@ public final class VectorCollection: Sendable {
             if try log.publish(manifest) {
                 // A writer whose view predates pruning could create a version below the newest;
                 // the version above it then exists and was not built on ours: take ours back.
-                if let next = try? log.read(version: manifest.version + 1), next.parent != manifest.commit {
+                if try publishedBelowNewer(manifest) {
                     try log.retract(version: manifest.version)
                     state.withLock { $0.lastListing = -.infinity }
                     for f in created { try? POSIXFile.remove(f) }
@@ -133,6 +135,17 @@ public final class VectorCollection: Sendable {
         }
         throw StorageError(code: .commitConflict,
                            message: "\(what) on collection '\(name)' lost \(attempts) commit races in a row; nothing was applied")
+    }
+
+    /// Whether `manifest`, just published, sits below a newer version that was not built on it
+    /// (a writer stalled past the grace period while versions were pruned).
+    private func publishedBelowNewer(_ manifest: Manifest) throws -> Bool {
+        let higher = try log.listVersions().filter { $0 > manifest.version }
+        guard !higher.isEmpty else { return false }
+        if higher.contains(manifest.version + 1), let next = try? log.read(version: manifest.version + 1) {
+            return next.parent != manifest.commit
+        }
+        return true
     }
 
     /// A manifest for the next version, copied from `snapshot` (the committer fills the ids).

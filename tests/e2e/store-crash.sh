@@ -12,7 +12,11 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 DB=$WORK/db
 export SHOP_SUMMARY_DB_GC_GRACE=0
-fail() { echo "FAIL (iteration $i, mode $mode): $*"; exit 1; }
+fail() {
+  echo "FAIL (iteration $i, mode $mode): $*"
+  if [ -n "${STORE_CRASH_KEEP:-}" ]; then cp -a "$WORK" "$STORE_CRASH_KEEP" && echo "state kept in $STORE_CRASH_KEEP"; fi
+  exit 1
+}
 
 gen() { # iteration, rows, prefix -> JSON lines
   awk -v it="$1" -v n="$2" -v p="$3" 'BEGIN { srand(it * 7919 + n);
@@ -39,6 +43,9 @@ for ((i = 1; i <= ITER; i++)); do
     *) gen "$i" 100 r > "$WORK/in.jsonl"
        cmd=(db upsert --data-dir "$DB" --collection main --file "$WORK/in.jsonl" --batch-size 10) ;;
   esac
+  # Truncate here: a kill that lands between fork and the child's own redirection must not
+  # leave the previous iteration's acknowledgements in the file.
+  : > "$WORK/out"; : > "$WORK/err"
   "$BIN" "${cmd[@]}" > "$WORK/out" 2>"$WORK/err" &
   pid=$!
   if [ "$mode" != 7 ] && [ "$mode" != 8 ]; then
@@ -56,12 +63,13 @@ for ((i = 1; i <= ITER; i++)); do
   # Acknowledged ids: each "acknowledged N through ID" line covers the file up to ID.
   if [ "$mode" != 7 ] && [ "$mode" != 8 ]; then
     last=$({ grep -o 'through .*' "$WORK/out" || true; } | tail -1 | cut -d' ' -f2)
-    if [ -n "$last" ]; then
+    if [ -n "$last" ] && grep -q "\"id\":\"$last\"" "$WORK/in.jsonl"; then
       grep -o '"id":"[^"]*"' "$WORK/in.jsonl" | cut -d'"' -f4 | sed "/^$last\$/q" >> "$WORK/acked"
     fi
   fi
   "$BIN" db verify --data-dir "$DB" > "$WORK/verify" 2>&1 || { cat "$WORK/verify"; fail "verify failed"; }
-  if [ $((i % 25)) -eq 0 ] || [ "$i" -eq "$ITER" ]; then
+  cp "$WORK/out" "$WORK/out.$i"; cp "$WORK/err" "$WORK/err.$i"
+  if [ $((i % ${STORE_CRASH_CHECK_EVERY:-25})) -eq 0 ] || [ "$i" -eq "$ITER" ]; then
     "$BIN" db get --data-dir "$DB" --collection main --json > "$WORK/all.json"
     { grep -o '"id":"[^"]*"' "$WORK/all.json" || true; } | cut -d'"' -f4 | sort -u > "$WORK/present"
     sort -u "$WORK/acked" > "$WORK/acked.sorted"
