@@ -49,9 +49,9 @@ for ((i = 1; i <= ITER; i++)); do
   "$BIN" "${cmd[@]}" > "$WORK/out" 2>"$WORK/err" &
   pid=$!
   if [ "$mode" != 7 ] && [ "$mode" != 8 ]; then
-    # Let a random number (0-8) of batches be acknowledged first, so kills land at every stage
+    # Let a random number (0-8; 0-2 for the 3-batch re-upsert) of batches be acknowledged first, so kills land at every stage
     # of the run whatever the machine's load; then a random extra delay inside the next batch.
-    want=$((RANDOM % 9)); polls=0
+    if [ "$mode" = 9 ]; then want=$((RANDOM % 3)); else want=$((RANDOM % 9)); fi; polls=0
     while [ "$(grep -c acknowledged "$WORK/out" || true)" -lt "$want" ] && kill -0 "$pid" 2>/dev/null && [ $polls -lt 2000 ]; do
       sleep 0.005; polls=$((polls + 1))
     done
