@@ -64,9 +64,9 @@ extension VectorCollection {
     func makeRowFilter(_ snap: Snapshot, where filter: MetadataFilter?,
                        whereDocument: DocumentFilter?) throws -> ExactSearch.RowFilter? {
         if filter == nil && whereDocument == nil { return nil }
-        let metas: [[Metadata]]? = try filter.map { _ in try snap.segments.map { try $0.segment.allMetadata() } }
+        let masks: [[Bool]]? = try filter.map { try snap.allowedMasks($0) }
         return { s, r in
-            if let filter, let metas, !filter.matches(metas[s][r]) { return false }
+            if let masks, !masks[s][r] { return false }
             if let whereDocument, !whereDocument.matches(snap.segments[s].segment.document(r)) { return false }
             return true
         }
