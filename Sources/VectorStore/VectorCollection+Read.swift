@@ -47,9 +47,8 @@ extension VectorCollection {
             guard v.allSatisfy(\.isFinite) else { throw StorageError.invalid("query vector has NaN or infinite values") }
         }
         let snap = try current()
-        let rowFilter = try makeRowFilter(snap, where: filter, whereDocument: whereDocument)
         return try vectors.map { v in
-            let top = try search(snap, query: v, k: k, rowFilter: rowFilter)
+            let top = try search(snap, query: v, k: k, where: filter, whereDocument: whereDocument)
             return try top.map { e in
                 let seg = snap.segments[Int(e.segment)].segment
                 let r = Int(e.row)
