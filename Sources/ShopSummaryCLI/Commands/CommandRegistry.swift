@@ -3,5 +3,16 @@ enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         ScheduleCommand.self,
         VersionCommand.self,
+        DbCreateCommand.self,
+        DbAddCommand.self,
+        DbUpsertCommand.self,
+        DbGetCommand.self,
+        DbQueryCommand.self,
+        DbDeleteCommand.self,
+        DbCountCommand.self,
+        DbStatsCommand.self,
+        DbVerifyCommand.self,
+        DbCompactCommand.self,
+        DbBenchCommand.self,
     ]
 }
