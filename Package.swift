@@ -46,6 +46,8 @@ let package = Package(
                 dependencies: ["Pipeline", "VectorStore", "ObjectStore", "Backup", "Providers",
                                "Observability"]),
         .executableTarget(name: "shop-summary", dependencies: ["ShopSummaryCLI"]),
+        // Benchmark driver for bench/vectorstore (not shipped).
+        .executableTarget(name: "vector-bench", dependencies: ["VectorStore", "VectorIndex"]),
 
         // MARK: - Tests (Swift Testing, one target per module)
         .testTarget(name: "CryptoSupportTests", dependencies: ["CryptoSupport"]),
