@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: []),
         .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite"]),
         .target(name: "ObjectStore", dependencies: ["CryptoSupport"]),
-        .target(name: "Providers", dependencies: ["CryptoSupport"]),
+        .target(name: "Providers", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Observability", dependencies: []),
         .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib"]),
         .target(name: "Pipeline",
