@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "VectorIndex"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "CryptoSupport"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport", "Observability"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore"]),
