@@ -335,8 +335,11 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(f.get("timeout_s", 5))
             self.google_error(504, "DEADLINE_EXCEEDED", "late answer after injected timeout")
         elif fault == "drop":
+            # Cut the connection mid-response (status line and part of the headers sent).
             self.close_connection = True
             try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"cand")
+                self.wfile.flush()
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass

@@ -53,13 +53,19 @@ public actor ServiceAccountTokenProvider: AccessTokenProvider {
         let url = tokenURI
         let start = http.clock.now()
         let context = "oauth token exchange for \(key.clientEmail) at \(url.host ?? url.path)"
-        return try await http.perform(
-            context: context,
-            makeRequest: {
-                HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                            body: Data(body.utf8))
-            },
-            decode: { try TokenResponse.decode($0, context: context, start: start) })
+        do {
+            return try await http.perform(
+                context: context,
+                makeRequest: {
+                    HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                body: Data(body.utf8))
+                },
+                decode: { try TokenResponse.decode($0, context: context, start: start) })
+        } catch var error as ProviderError where error.code == .http && error.httpStatus.map({ $0 < 500 }) == true {
+            // OAuth rejects a bad assertion with 400 invalid_grant: that is an authentication failure.
+            error.code = .auth
+            throw error
+        }
     }
 }
 
