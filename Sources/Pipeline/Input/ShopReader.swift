@@ -61,7 +61,6 @@ public enum ShopReader {
         let file = url.path
         var result = ShopInput(shops: [], issues: [], rowsRead: 0, reviewsRead: 0, duplicateReviewsCollapsed: 0)
         var firstLine: [String: Int] = [:]
-        let decoder = JSONDecoder()
         try LineFile.forEachLine(in: url) { lineNumber, bytes in
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
             result.rowsRead += 1
@@ -76,8 +75,8 @@ public enum ShopReader {
                 return skip(nil, "invalid UTF-8 at byte \(firstInvalidUTF8Offset(bytes))")
             }
             let row: JSONValue
-            do { row = try decoder.decode(JSONValue.self, from: bytes) } catch {
-                return skip(nil, "invalid JSON (\(describe(error)))")
+            do throws(JSONParser.SyntaxError) { row = try JSONParser.parse(bytes) } catch {
+                return skip(nil, "invalid JSON (\(error))")
             }
             var shop: Shop
             do throws(FieldProblem) { shop = try mapping.shop(from: row) } catch {
@@ -120,13 +119,5 @@ public enum ShopReader {
             if String(validating: bytes[start..<start + mid], as: UTF8.self) != nil { low = mid } else { high = mid - 1 }
         }
         return low
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return String(describing: error).prefix(200).description
     }
 }
