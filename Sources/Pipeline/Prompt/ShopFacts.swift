@@ -125,7 +125,11 @@ public struct ShopFacts: Sendable {
             level = ExtractiveFacts.waitNone
         }
         var details: [String] = []
-        if tagged > 0 { details.append("리뷰 대기 태그: 30분 이상 \(long)건, 30분 이내 \(some)건, 바로 입장 \(none)건") }
+        var mentioned: [String] = []
+        if long > 0 { mentioned.append("30분 이상 대기") }
+        if some > 0 { mentioned.append("짧은 대기") }
+        if none > 0 { mentioned.append("바로 입장") }
+        if !mentioned.isEmpty { details.append("리뷰 태그: " + mentioned.joined(separator: ", ")) }
         if let share30 { details.append("30분 이상 대기 비율 \(Self.percent(share30))") }
         return details.isEmpty ? level : "\(level) (\(details.joined(separator: "; ")))"
     }
@@ -138,7 +142,7 @@ public struct ShopFacts: Sendable {
         let ratio = shareReservation ?? (Double(booked) / Double(max(1, booked + walkIn)))
         let level = ratio >= 0.5 ? ExtractiveFacts.reservationMostly
             : ratio >= 0.2 ? ExtractiveFacts.reservationSome : ExtractiveFacts.reservationRare
-        var details = "예약 후 이용 \(booked)건, 예약 없이 \(walkIn)건"
+        var details = booked >= walkIn ? "예약 후 이용 태그가 더 많음" : "예약 없이 이용 태그가 더 많음"
         if let shareReservation { details += "; 예약 비율 \(Self.percent(shareReservation))" }
         return "\(level) (\(details))"
     }
