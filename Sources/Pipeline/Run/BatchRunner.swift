@@ -32,7 +32,7 @@ public struct BatchRunner: Sendable {
     public var shouldStop: @Sendable () -> Bool
 
     public init(embedder: any Embedder, generator: any Generator, retriever: any ExampleRetriever,
-                prompts: PromptStage = .standard, configuration: Configuration = .init(), logger: Logger = .disabled(),
+                prompts: PromptStage, configuration: Configuration = .init(), logger: Logger = .disabled(),
                 shouldStop: @escaping @Sendable () -> Bool = { ShutdownSignal.isRequested }) {
         self.embedder = embedder
         self.generator = generator
@@ -52,7 +52,7 @@ public struct BatchRunner: Sendable {
 
     enum Event: Sendable {
         /// A row, and whether the embedder / generator were called for it.
-        case finished(OutputRow, embedded: Bool, generated: Bool)
+        case finished(OutputRow, embedded: Bool, generations: Int)
         case abandoned(String)
         case tick
     }
@@ -150,11 +150,11 @@ public struct BatchRunner: Sendable {
                 switch event {
                 case .tick:
                     tickPending = false
-                case .finished(let row, let embedded, let generated):
+                case .finished(let row, let embedded, let generations):
                     inFlight -= 1
                     result.rows.append(row)
                     if embedded { result.embeddingCalls += 1 }
-                    if generated { result.generationCalls += 1 }
+                    result.generationCalls += generations
                     try ledger.append(row)
                     log.debug("shop.done", ["shop.id": .string(row.shopID), "status": .string(row.status.rawValue),
                                             "duration_ms": .int(row.durationMS)])
@@ -204,7 +204,7 @@ public struct BatchRunner: Sendable {
                             inputHash: item.inputHash, createdAt: "")
         var stage = "embedding"
         var embedded = false
-        var generated = false
+        var generations = 0
         do {
             let query = ExampleText.query(shop)
             embedded = true
@@ -219,14 +219,23 @@ public struct BatchRunner: Sendable {
             let request = prompts.build(shop, category, examples)
             row.exampleIDs = examples.map(\.id)
             row.prompt = request.systemInstruction + "\n\n" + request.prompt
-            generated = true
-            let result = try await generator.generate(request)
-            row.status = .ok
-            row.summary = result.output.summary
-            row.highlights = result.output.highlights
-            row.keywords = result.output.keywords
-            row.usage = result.usage
-            row.model = result.model.isEmpty ? row.model : result.model
+            generations = 1
+            let outcome = try await GuardedGeneration(generator: generator)
+                .run(request, shop: shop, category: category, examples: examples)
+            generations = outcome.attempts
+            row.usage = outcome.usage
+            row.violations = outcome.firstViolations.map(\.description)
+            if let result = outcome.result {
+                row.status = .ok
+                row.summary = result.output.summary
+                row.highlights = result.output.highlights
+                row.keywords = result.output.keywords
+                row.model = result.model.isEmpty ? row.model : result.model
+            } else {
+                row.status = .failed
+                row.error = "validation failed after \(outcome.attempts) attempts: \(outcome.failureReason)"
+                row.violations = outcome.violations.map(\.description)
+            }
         } catch {
             if Task.isCancelled || error is CancellationError { return .abandoned(shop.id) }
             row.status = .failed
@@ -234,7 +243,7 @@ public struct BatchRunner: Sendable {
         }
         row.createdAt = Date().ISO8601Format()
         row.durationMS = Int((clock.now - start).seconds * 1000)
-        return .finished(row, embedded: embedded, generated: generated)
+        return .finished(row, embedded: embedded, generations: generations)
     }
 
     static func describe(_ error: any Error) -> String {
