@@ -45,7 +45,7 @@ struct SafeExtractor {
                 try makeDirectories(relative, in: directory, known: &directories)
             case .regular, .contiguous:
                 guard seen.insert(relative).inserted else { throw BackupError.unsafe(entry.name, "duplicate entry") }
-                let parent = (relative as NSString).deletingLastPathComponent
+                let parent = relative.split(separator: "/").dropLast().joined(separator: "/")
                 try makeDirectories(parent, in: directory, known: &directories)
                 files.append(try writeFile(entry, relative: relative, in: directory, reader: &reader))
             case .symbolicLink, .hardLink:
