@@ -155,6 +155,9 @@ extension BackupEngine {
         // Staging lives beside the target so the final rename stays on one file system.
         let staging = parent.appendingPathComponent(".\(target.lastPathComponent).restore-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: staging) }
+        do { try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false) } catch {
+            throw BackupError.io("cannot create staging directory \(staging.path)", cause: error)
+        }
         let newStore = staging.appendingPathComponent("store")
         try await materialize(manifest, into: newStore, work: staging)
         let summary = try verifyRestoredStore(newStore, manifest: manifest)
