@@ -86,3 +86,10 @@ final class TestClock: Sendable {
     }
     var function: @Sendable () -> Date { { self.now } }
 }
+
+/// A thread-safe boolean for arming fault injectors.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set(_ newValue: Bool) { value.store(newValue, ordering: .relaxed) }
+}
