@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "ObjectStore", dependencies: ["CryptoSupport"]),
         .target(name: "Providers", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Observability", dependencies: []),
-        .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib"]),
+        .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib", "Observability"]),
         .target(name: "Pipeline",
                 dependencies: ["VectorStore", "Providers", "ObjectStore", "Backup", "Observability",
                                "CryptoSupport", "CZlib"]),
@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "CryptoSupport"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport", "Observability"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
-        .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore"]),
+        .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore", "CryptoSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore"]),
         .testTarget(name: "ShopSummaryCLITests", dependencies: ["ShopSummaryCLI", "Pipeline"]),
     ]
