@@ -2,5 +2,9 @@
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         VersionCommand.self,
+        RunCommand.self,
+        GenerateCommand.self,
+        MergeCommand.self,
+        ExamplesImportCommand.self,
     ]
 }
