@@ -6,5 +6,6 @@ enum CommandRegistry {
         GenerateCommand.self,
         MergeCommand.self,
         ExamplesImportCommand.self,
+        DbImportChromaCommand.self,
     ]
 }
