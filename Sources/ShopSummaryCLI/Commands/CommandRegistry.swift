@@ -6,6 +6,16 @@ enum CommandRegistry {
         GenerateCommand.self,
         MergeCommand.self,
         ExamplesImportCommand.self,
+        DbCreateCommand.self,
+        DbAddCommand.self,
+        DbUpsertCommand.self,
+        DbGetCommand.self,
+        DbQueryCommand.self,
+        DbDeleteCommand.self,
+        DbCountCommand.self,
+        DbStatsCommand.self,
+        DbVerifyCommand.self,
+        DbCompactCommand.self,
         DbImportChromaCommand.self,
     ]
 }
