@@ -6,6 +6,14 @@ enum BenchSupport {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
+    /// CPU time used by the whole process so far, in seconds (all threads). Robust against
+    /// other processes competing for the cores, unlike wall-clock latency.
+    static func processCPUTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
     /// Peak resident set size in bytes (VmHWM from /proc/self/status; 0 elsewhere).
     static func peakRSS() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
@@ -17,12 +25,16 @@ enum BenchSupport {
     }
 
     /// Latency summary in milliseconds.
-    static func summary(_ latencies: [Double]) -> [String: Double] {
+    static func summary(_ latencies: [Double], cpu: [Double] = []) -> [String: Double] {
         guard !latencies.isEmpty else { return [:] }
-        let s = latencies.sorted()
-        func pct(_ p: Double) -> Double { s[min(s.count - 1, Int((p * Double(s.count - 1)).rounded()))] * 1000 }
+        func pct(_ values: [Double], _ p: Double) -> Double {
+            let s = values.sorted()
+            return s[min(s.count - 1, Int((p * Double(s.count - 1)).rounded()))] * 1000
+        }
         let total = latencies.reduce(0, +)
-        return ["p50_ms": pct(0.5), "p99_ms": pct(0.99), "qps": Double(latencies.count) / total]
+        var out = ["p50_ms": pct(latencies, 0.5), "p99_ms": pct(latencies, 0.99), "qps": Double(latencies.count) / total]
+        if !cpu.isEmpty { out["cpu_p50_ms"] = pct(cpu, 0.5) }
+        return out
     }
 
     /// Prints one JSON object on stdout.

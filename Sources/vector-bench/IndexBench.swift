@@ -18,16 +18,19 @@ enum IndexBench {
         var rows = vectors.values
         rows.withUnsafeMutableBufferPointer { VectorMath.normalizeRows($0, dimension: vectors.columns) }
         var exactLat: [Double] = []
+        var exactCPU: [Double] = []
         var exactResults: [[Int]] = []
         try rows.withUnsafeBufferPointer { buf in
             for i in 0..<queries.rows {
+                let c = BenchSupport.processCPUTime()
                 let s = clock.now
                 let hits = try FlatIndex.search(query: queries.row(i), rows: buf, dimension: vectors.columns, metric: .cosine, k: k)
                 exactLat.append(BenchSupport.seconds(clock.now - s))
+                exactCPU.append(BenchSupport.processCPUTime() - c)
                 exactResults.append(hits.map { Int($0.id) })
             }
         }
-        report["exact"] = BenchSupport.summary(exactLat)
+        report["exact"] = BenchSupport.summary(exactLat, cpu: exactCPU)
         // Memory-bandwidth bound for one scan: bytes / (time of a plain sum over the same bytes).
         let sumStart = clock.now
         var checksum: Float = 0
@@ -51,26 +54,31 @@ enum IndexBench {
         report["bandwidth_bound_ms"] = sumTime * 1000
         report["checksum"] = Double(checksum.isFinite ? 0 : 1)
 
+        let buildCPU = BenchSupport.processCPUTime()
         let buildStart = clock.now
         var index = HNSWIndex(dimension: vectors.columns, metric: .cosine,
                               configuration: .init(m: m, efConstruction: efc, efSearch: 64, seed: 100))
         try vectors.values.withUnsafeBufferPointer { _ = try index.insert(contentsOf: $0) }
         report["build_s"] = BenchSupport.seconds(clock.now - buildStart)
+        report["build_cpu_s"] = BenchSupport.processCPUTime() - buildCPU
         report["index_bytes"] = index.serialized(includeVectors: false).count
         var perEf: [String: Any] = [:]
         var resultsByEf: [String: [[Int]]] = [:]
         let filter: ((Int32) -> Bool)? = filterMod > 0 ? { $0 % Int32(filterMod) == 0 } : nil
         for ef in efs {
             var lat: [Double] = []
+            var cpu: [Double] = []
             var res: [[Int]] = []
             for i in 0..<queries.rows {
                 let q = queries.row(i)
+                let c = BenchSupport.processCPUTime()
                 let s = clock.now
                 let hits = try index.search(q, k: k, ef: ef, filter: filter)
                 lat.append(BenchSupport.seconds(clock.now - s))
+                cpu.append(BenchSupport.processCPUTime() - c)
                 res.append(hits.map { Int($0.id) })
             }
-            perEf["\(ef)"] = BenchSupport.summary(lat)
+            perEf["\(ef)"] = BenchSupport.summary(lat, cpu: cpu)
             resultsByEf["\(ef)"] = res
         }
         report["hnsw"] = perEf

@@ -12,6 +12,7 @@ enum StoreBench {
         }
         let batch = try o.int("batch", default: 5_000)
         let clock = ContinuousClock()
+        let cpuStart = BenchSupport.processCPUTime()
         let start = clock.now
         let db = try VectorDatabase(directory: URL(fileURLWithPath: o.string("dir")))
         let collection = try db.createCollection(name: o.string("name"), dimension: vectors.columns,
@@ -28,7 +29,8 @@ enum StoreBench {
             row = end
         }
         let elapsed = BenchSupport.seconds(clock.now - start)
-        try BenchSupport.emit(["ingest_s": elapsed, "count": try collection.count(), "peak_rss": BenchSupport.peakRSS()])
+        try BenchSupport.emit(["ingest_s": elapsed, "ingest_cpu_s": BenchSupport.processCPUTime() - cpuStart,
+                               "count": try collection.count(), "peak_rss": BenchSupport.peakRSS()])
     }
 
     /// Opens the store in this fresh process, runs the first query (cold), then every query.
@@ -45,16 +47,19 @@ enum StoreBench {
         _ = try collection.query(vector: queries.row(0), k: k, where: filter)
         let first = clock.now
         var latencies: [Double] = []
+        var cpu: [Double] = []
         var results: [[Int]] = []
         for i in 0..<queries.rows {
             let q = queries.row(i)
+            let c = BenchSupport.processCPUTime()
             let s = clock.now
             let hits = try collection.query(vector: q, k: k, where: filter)
             latencies.append(BenchSupport.seconds(clock.now - s))
+            cpu.append(BenchSupport.processCPUTime() - c)
             results.append(hits.map { Int($0.id.dropFirst()) ?? -1 })
         }
         if let out = o.optional("out") { try BenchSupport.writeJSON(results, to: out) }
-        var report: [String: Any] = BenchSupport.summary(latencies)
+        var report: [String: Any] = BenchSupport.summary(latencies, cpu: cpu)
         report["load_queries_s"] = BenchSupport.seconds(loaded - t0)
         report["open_s"] = BenchSupport.seconds(opened - loaded)
         report["first_query_s"] = BenchSupport.seconds(first - opened)
