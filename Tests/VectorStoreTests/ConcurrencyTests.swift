@@ -93,7 +93,7 @@ struct ConcurrencyTests {
     @Test func largeBatchIsAllOrNothing() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let db = try VectorDatabase(directory: dir.url, configuration: .init(gcGracePeriod: 0, maxSegmentRows: 30_000))
+        let db = try VectorDatabase(directory: dir.url, configuration: .init(gcGracePeriod: 0, maxSegmentRows: 30_000, hnswMinRows: 1_000_000))
         let c = try db.createCollection(name: "big", dimension: 4)
         var rng = SeededRNG(seed: 5)
         var recs = (0..<100_000).map { i in VectorRecord(id: "id\(i)", vector: Fixtures.vector(4, &rng)) }

@@ -17,7 +17,9 @@ enum Binary {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
+        // These tests are about concurrency; HNSW builds (tested elsewhere) would only slow them down.
+        let base = ProcessInfo.processInfo.environment.merging(["SHOP_SUMMARY_DB_HNSW_MIN_ROWS": "1000000"]) { _, new in new }
+        p.environment = base.merging(env) { _, new in new }
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         p.standardOutput = handle

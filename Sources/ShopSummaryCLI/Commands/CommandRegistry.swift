@@ -17,5 +17,6 @@ enum CommandRegistry {
         DbVerifyCommand.self,
         DbCompactCommand.self,
         DbImportChromaCommand.self,
+        DbBenchCommand.self,
     ]
 }
