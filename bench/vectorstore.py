@@ -238,7 +238,7 @@ def main():
             log(f"   {system}")
             r[system] = measure_system(system, ds, run_dir, cold_repeats=3)
         n = np.load(ds["vectors"], mmap_mode="r").shape[0]
-        if not quick or ds["name"].startswith("real"):
+        if not quick or ds["name"].startswith("real-"):
             log("   VectorIndex (in memory)")
             r["index"] = measure_index(ds, run_dir, "64,128,256,512" if n >= 15_000 else "64,128")
             log("   hnswlib / faiss")

@@ -16,6 +16,7 @@ enum IndexBench {
 
         // Exact scan (rows normalised once, as the store does for cosine).
         var rows = vectors.values
+        if o.optional("huge-pages") != "0" { rows = HugePages.advisedCopy(rows) }
         rows.withUnsafeMutableBufferPointer { VectorMath.normalizeRows($0, dimension: vectors.columns) }
         var exactLat: [Double] = []
         var exactCPU: [Double] = []
