@@ -55,6 +55,11 @@ enum IndexBench {
         report["bandwidth_bound_ms"] = sumTime * 1000
         report["checksum"] = Double(checksum.isFinite ? 0 : 1)
 
+        if o.optional("no-hnsw") == "1" {
+            report["peak_rss"] = BenchSupport.peakRSS()
+            try BenchSupport.emit(report)
+            return
+        }
         let buildCPU = BenchSupport.processCPUTime()
         let buildStart = clock.now
         var index = HNSWIndex(dimension: vectors.columns, metric: .cosine,
