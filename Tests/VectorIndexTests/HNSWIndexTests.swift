@@ -126,6 +126,25 @@ struct HNSWIndexTests {
         #expect(try index.search([2, 0, 0], k: 5).map(\.id) == [0])
     }
 
+    /// Batch insert onto a non-empty index keeps the earlier rows (vectors are re-stored in
+    /// huge-page-advised memory once the index passes 4 MiB) and matches one-by-one inserts.
+    @Test func batchInsertAfterSingleInsertsKeepsEarlierRows() throws {
+        let dim = 64
+        let rows = TestData.gaussianRows(count: 20_000, dimension: dim, seed: 77)  // 5 MiB of floats
+        var index = HNSWIndex(dimension: dim, metric: .cosine, configuration: .init(m: 8, efConstruction: 60, seed: 1))
+        for r in 0..<100 { try index.insert(TestData.row(rows, r, dim)) }
+        let first = try rows[(100 * dim)...].withContiguousStorageIfAvailable { try index.insert(contentsOf: $0) }
+        #expect(first == 100)
+        #expect(index.count == 20_000)
+        try index.checkIntegrity()
+        for r in [0, 57, 99, 100, 12_345, 19_999] {
+            let stored = index.vector(at: Int32(r))
+            let expected = TestData.normalized(TestData.row(rows, r, dim))
+            #expect(zip(stored, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "row \(r)")
+            #expect(try index.search(TestData.row(rows, r, dim), k: 1, ef: 64).first?.id == Int32(r))
+        }
+    }
+
     @Test func plannerRules() {
         let p = SearchPlanner()
         #expect(p.strategy(rowCount: 2_000, matchingCount: nil, k: 10) == .exact)

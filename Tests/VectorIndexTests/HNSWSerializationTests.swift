@@ -79,6 +79,16 @@ struct HNSWSerializationTests {
         Self.expectCorrupt(sealed, containing: "magic")
     }
 
+    @Test func duplicateLinkAndBadEntryPointFailIntegrity() throws {
+        var index = try Self.smallIndex()
+        #expect(index.level0[0] >= 2)
+        index.level0[2] = index.level0[1]
+        Self.expectCorrupt(index.serialized(), containing: "twice")
+        var other = try Self.smallIndex()
+        other.entryPoint = Int32(other.count)
+        #expect(throws: VectorIndexError.self) { try other.checkIntegrity() }
+    }
+
     @Test func graphOnlyFormRoundTripsWithExternalVectors() throws {
         let index = try Self.smallIndex()
         let graph = index.serialized(includeVectors: false)

@@ -95,4 +95,36 @@ public struct ExampleSummary: Sendable, Codable, Hashable {
         self.summary = summary
         self.tags = tags
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, category, cuisine, summary, tags
+        case shopName = "shop_name"
+        case shopNameCamel = "shopName"
+    }
+
+    /// Decodes `shop_name` (the file format) or `shopName`; `tags` and `cuisine` are optional.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        category = try container.decode(ShopCategory.self, forKey: .category)
+        if let name = try container.decodeIfPresent(String.self, forKey: .shopName) {
+            shopName = name
+        } else {
+            shopName = try container.decode(String.self, forKey: .shopNameCamel)
+        }
+        cuisine = try container.decodeIfPresent(String.self, forKey: .cuisine)
+        summary = try container.decode(String.self, forKey: .summary)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+    }
+
+    /// Encodes with snake_case `shop_name`, the JSON Lines file format.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(category, forKey: .category)
+        try container.encode(shopName, forKey: .shopName)
+        try container.encodeIfPresent(cuisine, forKey: .cuisine)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(tags, forKey: .tags)
+    }
 }

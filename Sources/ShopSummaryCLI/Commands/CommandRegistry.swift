@@ -3,6 +3,10 @@ enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         ScheduleCommand.self,
         VersionCommand.self,
+        RunCommand.self,
+        GenerateCommand.self,
+        MergeCommand.self,
+        ExamplesImportCommand.self,
         DbCreateCommand.self,
         DbAddCommand.self,
         DbUpsertCommand.self,
@@ -13,6 +17,7 @@ enum CommandRegistry {
         DbStatsCommand.self,
         DbVerifyCommand.self,
         DbCompactCommand.self,
+        DbImportChromaCommand.self,
         DbBenchCommand.self,
     ]
 }

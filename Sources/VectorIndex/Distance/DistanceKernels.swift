@@ -8,30 +8,32 @@ public enum DistanceKernels {
     /// `Σ a[i]·b[i]` over `count` components.
     @inlinable
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        // Four SIMD8 accumulators: 8 SSE registers on a baseline x86-64 build (SIMD16 × 4 would
+        // need 16 and spill), 4 AVX registers when the build targets AVX.
         let ra = UnsafeRawPointer(a)
         let rb = UnsafeRawPointer(b)
-        var s0 = SIMD16<Float>()
-        var s1 = SIMD16<Float>()
-        var s2 = SIMD16<Float>()
-        var s3 = SIMD16<Float>()
+        var s0 = SIMD8<Float>()
+        var s1 = SIMD8<Float>()
+        var s2 = SIMD8<Float>()
+        var s3 = SIMD8<Float>()
         var i = 0
-        while i + 64 <= count {
+        while i + 32 <= count {
             let o = i &* 4
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD16<Float>.self)
-            s2 += ra.loadUnaligned(fromByteOffset: o &+ 128, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o &+ 128, as: SIMD16<Float>.self)
-            s3 += ra.loadUnaligned(fromByteOffset: o &+ 192, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o &+ 192, as: SIMD16<Float>.self)
-            i &+= 64
+            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s1 += ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
+            s2 += ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
+            s3 += ra.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
+            i &+= 32
         }
-        while i + 16 <= count {
+        while i + 8 <= count {
             let o = i &* 4
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-            i &+= 16
+            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            i &+= 8
         }
         var sum = ((s0 + s1) + (s2 + s3)).sum()
         while i < count {

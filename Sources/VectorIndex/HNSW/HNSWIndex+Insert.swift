@@ -23,14 +23,35 @@ extension HNSWIndex {
             throw VectorIndexError(code: .dimensionMismatch,
                                    message: "row buffer holds \(rows.count) floats, not a multiple of dimension \(dimension)")
         }
-        let first = Int32(truncatingIfNeeded: count)
+        let first = count
         let n = rows.count / dimension
-        reserveCapacity(count + n)
-        var visited = VisitedSet(capacity: count + n)
-        for r in 0..<n {
-            _ = try insert(Array(rows[(r * dimension)..<((r + 1) * dimension)]), visited: &visited)
+        guard first + n <= Int(Int32.max) else {
+            throw VectorIndexError(code: .capacityExceeded, message: "HNSW index would exceed \(Int32.max) rows")
         }
-        return first
+        // Store all vectors first, in memory advised for huge pages (fewer TLB misses in the walk).
+        let old = vectors
+        let total = old.count + rows.count
+        let fill: (UnsafeMutableBufferPointer<Float>) -> Void = { dst in
+            guard let d = dst.baseAddress else { return }
+            old.withUnsafeBufferPointer { if let s = $0.baseAddress { d.update(from: s, count: old.count) } }
+            if let s = rows.baseAddress { (d + old.count).update(from: s, count: rows.count) }
+        }
+        if let advised = HugePages.advisedCopy(of: total, fill: fill) {
+            vectors = advised
+        } else {
+            vectors.append(contentsOf: rows)
+        }
+        if metric.normalizes {
+            let dim = dimension
+            let start = old.count
+            vectors.withUnsafeMutableBufferPointer { all in
+                VectorMath.normalizeRows(UnsafeMutableBufferPointer(rebasing: all[start...]), dimension: dim)
+            }
+        }
+        reserveCapacity(first + n)
+        var visited = VisitedSet(capacity: first + n)
+        for r in 0..<n { link(Int32(first + r), visited: &visited) }
+        return Int32(first)
     }
 
     /// Reserves storage for `rows` vectors in total.
@@ -51,8 +72,14 @@ extension HNSWIndex {
         var v = vector
         if metric.normalizes { VectorMath.normalize(&v) }
         let node = Int32(truncatingIfNeeded: count)
-        let level = randomLevel()
         vectors.append(contentsOf: v)
+        link(node, visited: &visited)
+        return node
+    }
+
+    /// Adds graph slots for `node` (whose vector is already stored) and links it in.
+    mutating func link(_ node: Int32, visited: inout VisitedSet) {
+        let level = randomLevel()
         levels.append(UInt8(level))
         level0.append(contentsOf: repeatElement(0, count: level0Stride))
         if level > 0 {
@@ -64,9 +91,10 @@ extension HNSWIndex {
         guard entryPoint >= 0 else {
             entryPoint = node
             maxLevel = level
-            return node
+            return
         }
-        v.withUnsafeBufferPointer { qp in
+        let q = vector(at: node)
+        q.withUnsafeBufferPointer { qp in
             let q = qp.baseAddress.unsafelyUnwrapped
             var cur = entryPoint
             var curDist = distance(q, to: cur)
@@ -101,7 +129,6 @@ extension HNSWIndex {
             entryPoint = node
             maxLevel = level
         }
-        return node
     }
 
     /// hnswlib's heuristic: keep a candidate only if it is closer to the base than to every

@@ -46,7 +46,9 @@ extension HNSWIndex {
         guard expectedUpper == upperLinks.count else {
             throw VectorIndexError.corrupt("upper links hold \(upperLinks.count) slots, levels need \(expectedUpper)")
         }
-        var seen = Set<Int32>()
+        // stamp[t] == stampValue means t was already seen in the current list (no hashing).
+        var stamp = [Int32](repeating: -1, count: n)
+        var stampValue: Int32 = 0
         for node in 0..<n {
             for level in 0...Int(levels[node]) {
                 let base = linkBase(Int32(node), level: level)
@@ -56,7 +58,7 @@ extension HNSWIndex {
                 guard c >= 0, c <= cap else {
                     throw VectorIndexError.corrupt("row \(node) level \(level) has \(c) links, cap \(cap)")
                 }
-                seen.removeAll(keepingCapacity: true)
+                stampValue &+= 1
                 for i in 0..<c {
                     let t = table[base + 1 + i]
                     guard t >= 0, Int(t) < n, Int(t) != node else {
@@ -65,9 +67,10 @@ extension HNSWIndex {
                     guard Int(levels[Int(t)]) >= level else {
                         throw VectorIndexError.corrupt("row \(node) level \(level) links to row \(t) of level \(levels[Int(t)])")
                     }
-                    guard seen.insert(t).inserted else {
+                    guard stamp[Int(t)] != stampValue else {
                         throw VectorIndexError.corrupt("row \(node) level \(level) links to row \(t) twice")
                     }
+                    stamp[Int(t)] = stampValue
                 }
             }
         }

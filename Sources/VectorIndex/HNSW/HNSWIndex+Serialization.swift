@@ -76,7 +76,7 @@ extension HNSWIndex {
         index.entryPoint = parsed.entryPoint
         index.maxLevel = parsed.maxLevel
         if let v = parsed.vectors {
-            index.vectors = v
+            index.vectors = HugePages.advisedCopy(v)
         } else {
             guard let external else {
                 throw VectorIndexError(code: .invalidArgument,
@@ -86,7 +86,7 @@ extension HNSWIndex {
                 throw VectorIndexError(code: .dimensionMismatch,
                                        message: "passed \(external.count) floats, index needs \(parsed.levels.count) × \(parsed.dimension)")
             }
-            index.vectors = external
+            index.vectors = HugePages.advisedCopy(external)
         }
         try index.checkIntegrity()
         self = index

@@ -16,19 +16,24 @@ struct DistanceHeap {
     var topKey: Float { keys[0] }
     var topID: Int32 { ids[0] }
 
+    @inline(__always)
     mutating func push(_ key: Float, _ id: Int32) {
         keys.append(key)
         ids.append(id)
-        var i = keys.count - 1
-        while i > 0 {
-            let parent = (i - 1) >> 1
-            if keys[parent] <= key { break }
-            keys[i] = keys[parent]
-            ids[i] = ids[parent]
-            i = parent
+        keys.withUnsafeMutableBufferPointer { k in
+            ids.withUnsafeMutableBufferPointer { d in
+                var i = k.count - 1
+                while i > 0 {
+                    let parent = (i - 1) >> 1
+                    if k[parent] <= key { break }
+                    k[i] = k[parent]
+                    d[i] = d[parent]
+                    i = parent
+                }
+                k[i] = key
+                d[i] = id
+            }
         }
-        keys[i] = key
-        ids[i] = id
     }
 
     @discardableResult
@@ -45,20 +50,25 @@ struct DistanceHeap {
         siftDown(key, id)
     }
 
+    @inline(__always)
     private mutating func siftDown(_ key: Float, _ id: Int32) {
-        let n = keys.count
-        var i = 0
-        while true {
-            var child = 2 * i + 1
-            if child >= n { break }
-            if child + 1 < n, keys[child + 1] < keys[child] { child += 1 }
-            if keys[child] >= key { break }
-            keys[i] = keys[child]
-            ids[i] = ids[child]
-            i = child
+        keys.withUnsafeMutableBufferPointer { k in
+            ids.withUnsafeMutableBufferPointer { d in
+                let n = k.count
+                var i = 0
+                while true {
+                    var child = 2 * i + 1
+                    if child >= n { break }
+                    if child + 1 < n, k[child + 1] < k[child] { child += 1 }
+                    if k[child] >= key { break }
+                    k[i] = k[child]
+                    d[i] = d[child]
+                    i = child
+                }
+                k[i] = key
+                d[i] = id
+            }
         }
-        keys[i] = key
-        ids[i] = id
     }
 
     mutating func removeAll() {

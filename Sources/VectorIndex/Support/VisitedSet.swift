@@ -10,12 +10,13 @@ struct VisitedSet {
     @inline(__always)
     mutating func insert(_ id: Int32) -> Bool {
         let i = Int(id)
-        let w = i >> 6
         let bit = UInt64(1) << UInt64(i & 63)
-        let old = words[w]
-        if old & bit != 0 { return false }
-        words[w] = old | bit
-        return true
+        return words.withUnsafeMutableBufferPointer { w in
+            let old = w[i >> 6]
+            if old & bit != 0 { return false }
+            w[i >> 6] = old | bit
+            return true
+        }
     }
 
     /// Clears all marks and makes room for `capacity` ids.

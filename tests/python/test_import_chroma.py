@@ -1,0 +1,166 @@
+"""`shop-summary db import-chroma` against a directory written by the real `chromadb` package.
+
+chromadb is heavy (≈ 1 min+ to install with its onnxruntime/grpc dependencies), so it is not in
+tests/requirements.txt. The fixture is written by a Python that has chromadb 1.5.x: $CHROMA_PYTHON,
+else the benchmark's venv (bench/.work/venv, made by `bench/vectorstore`), else this interpreter.
+Without one, the chromadb tests skip visibly; the error-path tests always run.
+"""
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("SHOP_SUMMARY_BIN", str(ROOT / ".build" / "debug" / "shop-summary"))
+
+
+def chroma_python():
+    candidates = [os.environ.get("CHROMA_PYTHON"), str(ROOT / "bench" / ".work" / "venv" / "bin" / "python"), sys.executable]
+    for c in candidates:
+        if c and Path(c).exists():
+            r = subprocess.run([c, "-c", "import chromadb; print(chromadb.__version__)"], capture_output=True, text=True)
+            if r.returncode == 0 and r.stdout.strip().startswith("1.5"):
+                return c
+    return None
+
+
+CHROMA_PY = chroma_python()
+needs_chroma = pytest.mark.skipif(CHROMA_PY is None, reason="no Python with chromadb 1.5.x (run bench/vectorstore once or set CHROMA_PYTHON)")
+
+# Records written into Chroma: (id, document, metadata); one without a document.
+EXAMPLES = [
+    (f"ex{i}", f"예시 요약 {i}: 파스타가 맛있고 웨이팅이 {i}분 정도인 집. Great pasta #{i}",
+     {"cuisine": "양식" if i % 2 else "한식", "rating": 4.0 + i / 10, "visits": i, "michelin": i % 3 == 0})
+    for i in range(40)
+] + [("no-doc", None, {"cuisine": "한식"})]
+OTHER = [("x1", "초밥 오마카세", {"price": 120000}), ("x2", "김치찌개", {})]
+
+WRITER = r"""
+import json, sys, chromadb
+from chromadb.config import Settings
+path, spec = sys.argv[1], json.loads(sys.argv[2])
+client = chromadb.PersistentClient(path=path, settings=Settings(anonymized_telemetry=False))
+for name, meta, rows in spec:
+    col = client.create_collection(name, metadata=meta) if meta else client.create_collection(name)
+    dim = 8
+    col.add(ids=[r[0] for r in rows],
+            embeddings=[[float((i + j) % 5) + 0.5 for j in range(dim)] for i in range(len(rows))],
+            documents=[r[1] for r in rows],
+            metadatas=[r[2] or None for r in rows])
+print(client.get_collection(spec[0][0]).count())
+"""
+
+
+def run(*args, check=None):
+    r = subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=300)
+    if check is not None:
+        assert r.returncode == check, f"exit {r.returncode}\nstdout:\n{r.stdout}\nstderr:\n{r.stderr}"
+    return r
+
+
+def snapshot(directory):
+    """Every file with its size, mtime and sha256 (to prove the import never touches the source)."""
+    out = {}
+    for p in sorted(Path(directory).rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            out[str(p.relative_to(directory))] = (st.st_size, st.st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+    return out
+
+
+@pytest.fixture(scope="module")
+def chroma_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("chroma") / "persist"
+    spec = [["examples", {"hnsw:space": "cosine", "owner": "curation"}, EXAMPLES], ["other", None, OTHER]]
+    r = subprocess.run([CHROMA_PY, "-c", WRITER, str(d), json.dumps(spec, ensure_ascii=False)],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    return d
+
+
+def get_records(data_dir, collection):
+    r = run("db", "get", "--collection", collection, "--data-dir", data_dir, "--json", check=0)
+    return {rec["id"]: rec for rec in json.loads(r.stdout)}
+
+
+@needs_chroma
+def test_import_copies_ids_documents_metadata_and_never_touches_source(chroma_dir, tmp_path):
+    before = snapshot(chroma_dir)
+    data = tmp_path / "db"
+    r = run("db", "import-chroma", chroma_dir, "--data-dir", data, check=0)
+    assert "re-embedded" in r.stdout and "not copied" in r.stdout
+    assert "examples → examples: 40 records imported (cosine), 1 skipped (no document to re-embed)" in r.stdout
+    assert "other → other: 2 records imported (l2)" in r.stdout
+    assert snapshot(chroma_dir) == before, "the Chroma directory changed"
+
+    got = get_records(data, "examples")
+    assert set(got) == {e[0] for e in EXAMPLES if e[1] is not None}
+    for id_, doc, meta in EXAMPLES:
+        if doc is None:
+            continue
+        assert got[id_]["document"] == doc
+        assert got[id_]["metadata"]["cuisine"] == meta["cuisine"]
+        assert got[id_]["metadata"]["visits"] == meta["visits"]
+        assert got[id_]["metadata"]["michelin"] is meta["michelin"]
+        assert abs(got[id_]["metadata"]["rating"] - meta["rating"]) < 1e-9
+    other = get_records(data, "other")
+    assert other["x1"]["metadata"] == {"price": 120000} and other["x2"]["document"] == "김치찌개"
+
+    # Filters work on imported metadata; vectors have the embedder's dimension (384), not Chroma's 8.
+    r = run("db", "get", "--collection", "examples", "--data-dir", data, "--json",
+            "--where", '{"$and": [{"cuisine": {"$eq": "한식"}}, {"visits": {"$gte": 30}}]}', check=0)
+    assert sorted(x["id"] for x in json.loads(r.stdout)) == sorted(f"ex{i}" for i in range(30, 40) if i % 2 == 0)
+    r = run("db", "query", "--collection", "examples", "--data-dir", data, "--vector", json.dumps([0.1] * 8))
+    assert r.returncode != 0, "an 8-d Chroma vector must not fit the re-embedded 384-d collection"
+
+
+@needs_chroma
+def test_existing_collection_needs_replace_and_tar_gz_backup_imports(chroma_dir, tmp_path):
+    data = tmp_path / "db"
+    run("db", "import-chroma", chroma_dir, "--data-dir", data, "--collection", "examples", check=0)
+    r = run("db", "import-chroma", chroma_dir, "--data-dir", data, "--collection", "examples", check=65)
+    assert "already exists" in r.stderr and "--replace" in r.stderr
+    run("db", "import-chroma", chroma_dir, "--data-dir", data, "--collection", "examples", "--replace", check=0)
+    assert len(get_records(data, "examples")) == 40
+
+    archive = tmp_path / "chroma-backup.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(chroma_dir, arcname="persist")
+    r = run("db", "import-chroma", archive, "--data-dir", data, "--prefix", "old_", check=0)
+    assert "examples → old_examples: 40 records imported" in r.stdout
+    assert get_records(data, "old_examples") == get_records(data, "examples")
+
+
+def test_missing_directory_is_a_clear_error(tmp_path):
+    r = run("db", "import-chroma", tmp_path / "nowhere", "--data-dir", tmp_path / "db", check=66)
+    assert "chroma.sqlite3" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_sqlite_that_is_not_chroma_is_rejected_read_only(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    con = sqlite3.connect(src / "chroma.sqlite3")
+    con.execute("CREATE TABLE notes (x TEXT)")
+    con.commit()
+    con.close()
+    before = snapshot(src)
+    r = run("db", "import-chroma", src, "--data-dir", tmp_path / "db", check=65)
+    assert "not a Chroma database" in r.stderr
+    assert snapshot(src) == before
+
+
+def test_unsafe_archive_entry_is_refused(tmp_path):
+    archive = tmp_path / "evil.tar.gz"
+    payload = tmp_path / "payload"
+    payload.write_text("x")
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(payload, arcname="../escape/chroma.sqlite3")
+    r = run("db", "import-chroma", archive, "--data-dir", tmp_path / "db", check=65)
+    assert "unsafe entry name" in r.stderr
+    assert not (tmp_path / "escape").exists()
