@@ -17,3 +17,16 @@ public struct StaticCredentialProvider: CredentialProvider {
     public var name: String { "static" }
     public func resolve() async throws -> AWSCredentials? { credentials }
 }
+
+extension CredentialProvider {
+    /// Like ``resolve()`` but throws `.credentials` when no source is configured.
+    public func resolveRequired() async throws -> AWSCredentials {
+        guard let credentials = try await resolve() else {
+            throw ObjectStoreError(
+                code: .credentials,
+                message: "no AWS credentials found (\(name)): set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+                    + "AWS_WEB_IDENTITY_TOKEN_FILE+AWS_ROLE_ARN, AWS_PROFILE or AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        }
+        return credentials
+    }
+}
