@@ -2,5 +2,12 @@
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         VersionCommand.self,
+        InitCommand.self,
+        BackupCommand.self,
+        BackupListCommand.self,
+        BackupPruneCommand.self,
+        BackupVerifyCommand.self,
+        RestoreCommand.self,
+        DRDrillCommand.self,
     ]
 }
