@@ -31,7 +31,7 @@ let package = Package(
         // MARK: - Libraries, lowest first
         .target(name: "CryptoSupport", dependencies: ["CCrypto", "CZlib"]),
         .target(name: "VectorIndex", dependencies: []),
-        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite"]),
+        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"]),
         .target(name: "ObjectStore", dependencies: ["CryptoSupport"]),
         .target(name: "Providers", dependencies: ["CryptoSupport"]),
         .target(name: "Observability", dependencies: []),

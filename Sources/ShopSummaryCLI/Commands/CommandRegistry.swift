@@ -9,5 +9,15 @@ enum CommandRegistry {
         BackupVerifyCommand.self,
         RestoreCommand.self,
         DRDrillCommand.self,
+        DbCreateCommand.self,
+        DbAddCommand.self,
+        DbUpsertCommand.self,
+        DbGetCommand.self,
+        DbQueryCommand.self,
+        DbDeleteCommand.self,
+        DbCountCommand.self,
+        DbStatsCommand.self,
+        DbVerifyCommand.self,
+        DbCompactCommand.self,
     ]
 }
