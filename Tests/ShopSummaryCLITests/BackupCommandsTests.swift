@@ -3,6 +3,7 @@ import CryptoSupport
 import Foundation
 import Observability
 import Testing
+import VectorStore
 @testable import ShopSummaryCLI
 
 @Suite("Backup commands (file://)")
@@ -31,10 +32,26 @@ struct BackupCommandsTests {
         return result
     }
 
+    /// Contents of the files a consistent copy of the store consists of.
+    private func snapshot(_ data: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for path in try VectorDatabase(directory: data).snapshotFiles() {
+            result[path] = try Data(contentsOf: data.appendingPathComponent(path))
+        }
+        return result
+    }
+
+    /// A real vector store with two small collections.
     private func makeStoreFolder(_ data: URL) throws {
-        try FileManager.default.createDirectory(at: data.appendingPathComponent("c1"), withIntermediateDirectories: true)
-        try Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }).write(to: data.appendingPathComponent("c1/seg-1"))
-        try Data("1".utf8).write(to: data.appendingPathComponent("FORMAT"))
+        let database = try VectorDatabase(directory: data)
+        for (name, count) in [("fine_dining_examples", 40), ("waiting_hotplace_examples", 25)] {
+            let collection = try database.createCollection(name: name, dimension: 16)
+            let records = (0..<count).map { i in
+                VectorRecord(id: "\(name)-\(i)", vector: (0..<16).map { Float(($0 * 7 + i * 13) % 17) + 0.5 },
+                             document: "요약 \(i)", metadata: ["i": .int(i)])
+            }
+            try collection.add(records)
+        }
     }
 
     @Test func backupDeleteInitRestoresIdenticalStore() async throws {
@@ -42,7 +59,9 @@ struct BackupCommandsTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("db")
         try makeStoreFolder(data)
-        let before = try files(in: data)
+        let before = try snapshot(data)
+        let (statsCode, statsBefore) = await run(["db", "stats", "--json", "--data-dir", data.path])
+        #expect(statsCode == 0)
         let common = ["--data-dir", data.path, "--backup-url", "file://\(dir.path)/backups"]
 
         let (code, text) = await run(["backup"] + common)
@@ -52,7 +71,11 @@ struct BackupCommandsTests {
         let (initCode, initText) = await run(["init", "--json"] + common)
         #expect(initCode == 0, "\(initText)")
         #expect(initText.contains("\"action\" : \"restored\""))
-        #expect(try files(in: data) == before)
+        // Issue 2: `db stats --json` equals the figures before deletion; the files are identical.
+        let statsAfter = await run(["db", "stats", "--json", "--data-dir", data.path])
+        #expect(statsAfter.0 == 0 && statsAfter.1 == statsBefore)
+        #expect(statsBefore.contains("fine_dining_examples"))
+        #expect(try snapshot(data) == before)
         let (keptCode, keptText) = await run(["init"] + common)
         #expect(keptCode == 0 && keptText.contains("kept"))
         let (verifyCode, _) = await run(["backup", "verify", "--at", "latest", "--backup-url", "file://\(dir.path)/backups"])

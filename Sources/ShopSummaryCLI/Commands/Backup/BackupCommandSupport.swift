@@ -50,7 +50,7 @@ enum BackupCommandSupport {
 
     /// The adapter for the protected store.
     static func adapter() -> any BackupStoreAdapter {
-        DirectoryStoreAdapter()
+        VectorStoreAdapter()
     }
 
     /// An engine for the given backup URL.
