@@ -1,6 +1,7 @@
 import Backup
 import CryptoSupport
 import Foundation
+import ObjectStore
 import Observability
 import Testing
 import VectorStore
@@ -14,10 +15,10 @@ struct BackupCommandsTests {
         return dir
     }
 
-    private func run(_ arguments: [String]) async -> (Int32, String) {
+    private func run(_ arguments: [String], environment: [String: String] = [:]) async -> (Int32, String) {
         let sink = OutputSink()
-        let code = await RootCommand.main(arguments: arguments, output: sink.append, errorOutput: sink.append,
-                                          logHandler: NullLogHandler())
+        let code = await RootCommand.main(arguments: arguments, environment: environment, output: sink.append,
+                                          errorOutput: sink.append, logHandler: NullLogHandler())
         return (code, sink.text)
     }
 
@@ -163,5 +164,36 @@ struct BackupCommandsTests {
         #expect(code == ExitCode.dataError && text.contains("checksum mismatch"), "\(text)")
         let (restoreCode, _) = await run(["restore", "--data-dir", data.path, "--backup-url", url])
         #expect(restoreCode == ExitCode.dataError)
+    }
+
+    /// The same round trip through `s3://` against moto (skipped visibly without it).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SHOP_SUMMARY_TEST_S3_ENDPOINT"] != nil,
+                   "needs SHOP_SUMMARY_TEST_S3_ENDPOINT (tests/services/start-moto.sh)"))
+    func backupDeleteInitOverS3() async throws {
+        let endpoint = ProcessInfo.processInfo.environment["SHOP_SUMMARY_TEST_S3_ENDPOINT"] ?? ""
+        let bucket = "cli-\(UUID().uuidString.prefix(8).lowercased())"
+        var config = S3Configuration(bucket: bucket)
+        config.endpoint = URL(string: endpoint)
+        let credentials = AWSCredentials(accessKeyID: "AKIATESTCLI", secretAccessKey: "moto-does-not-check")
+        try await S3ObjectStore(configuration: config, credentials: StaticCredentialProvider(credentials)).createBucket()
+        let environment = ["AWS_ENDPOINT_URL_S3": endpoint, "AWS_ACCESS_KEY_ID": "AKIATESTCLI",
+                           "AWS_SECRET_ACCESS_KEY": "moto-does-not-check", "AWS_REGION": "us-east-1"]
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("db")
+        try makeStoreFolder(data)
+        let (_, statsBefore) = await run(["db", "stats", "--json", "--data-dir", data.path])
+        let common = ["--data-dir", data.path, "--backup-url", "s3://\(bucket)/vector-db-backups"]
+        let backup = await run(["backup"] + common, environment: environment)
+        #expect(backup.0 == 0, "\(backup.1)")
+        #expect(backup.1.contains("s3://\(bucket)/vector-db-backups/"))
+        try FileManager.default.removeItem(at: data)
+        let restored = await run(["init"] + common, environment: environment)
+        #expect(restored.0 == 0 && restored.1.contains("restored backup"), "\(restored.1)")
+        #expect(await run(["db", "stats", "--json", "--data-dir", data.path]).1 == statsBefore)
+        #expect(await run(["backup", "verify"] + common.suffix(2), environment: environment).0 == 0)
+        // Without credentials the error is clear and says what to set.
+        let noCredentials = await run(["backup", "list"] + common.suffix(2), environment: [:])
+        #expect(noCredentials.0 == ExitCode.unavailable && noCredentials.1.contains("AWS_ACCESS_KEY_ID"))
     }
 }
