@@ -15,7 +15,7 @@ struct BackupCommand: CLICommand {
             manifest naming them. Subcommands: backup list | prune | verify.
             """,
         options: [
-            BackupCommandSupport.dataDirOption, BackupCommandSupport.backupURLOption,
+            BackupCommandSupport.dataDirOption, BackupCommandSupport.backupURLOption, BackupCommandSupport.sourceOption,
             OptionSpec("--incremental", help: "content-addressed files shared between backups instead of one archive"),
             OptionSpec("--compression-level", .value(placeholder: "N"), help: "gzip level 1-9 for the archive",
                        default: "6"),
@@ -25,6 +25,7 @@ struct BackupCommand: CLICommand {
 
     let dataDirectory: URL
     let backupURL: String
+    let adapter: any BackupStoreAdapter
     let kind: BackupKind
     let level: Int32
     let keepDays: Int?
@@ -33,6 +34,7 @@ struct BackupCommand: CLICommand {
     init(arguments: ParsedArguments) throws {
         dataDirectory = BackupCommandSupport.dataDirectory(arguments)
         backupURL = try BackupCommandSupport.validateBackupURL(arguments)
+        adapter = try BackupCommandSupport.adapter(arguments)
         kind = arguments.flag("--incremental") ? .incremental : .full
         level = Int32(try arguments.int("--compression-level", in: 1...9) ?? 6)
         keepDays = try arguments.int("--keep-days", in: 0...36_500)
@@ -45,7 +47,7 @@ struct BackupCommand: CLICommand {
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
-        let engine = try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context, compressionLevel: level)
+        let engine = try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context, compressionLevel: level, adapter: adapter)
         let result = try await engine.backup(directory: dataDirectory, kind: kind)
         var pruned: PruneReport?
         if let keepDays {

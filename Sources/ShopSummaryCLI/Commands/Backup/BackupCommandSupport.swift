@@ -18,6 +18,19 @@ enum BackupCommandSupport {
     static let atOption = OptionSpec("--at", .value(placeholder: "latest|TIMESTAMP"),
                                      help: "which backup (YYYYmmdd_HHMMSS)", default: "latest")
 
+    static let sourceOption = OptionSpec(
+        "--source", .value(placeholder: "store|directory"),
+        help: "what --data-dir holds: a vector store, or any directory (every file; no store verification)",
+        default: "store")
+
+    /// The adapter `--source` selects.
+    static func adapter(_ arguments: ParsedArguments) throws -> any BackupStoreAdapter {
+        switch try arguments.choice("--source", ["store", "directory"]) ?? "store" {
+        case "directory": DirectoryStoreAdapter()
+        default: VectorStoreAdapter()
+        }
+    }
+
     /// The data directory, resolved against the current directory.
     static func dataDirectory(_ arguments: ParsedArguments) -> URL {
         let text = arguments.value("--data-dir") ?? defaultDataDir
@@ -71,17 +84,13 @@ enum BackupCommandSupport {
                                                        source: "environment"))
     }
 
-    /// The adapter for the protected store.
-    static func adapter() -> any BackupStoreAdapter {
-        VectorStoreAdapter()
-    }
-
     /// An engine for the given backup URL.
-    static func makeEngine(backupURL: String, context: CommandContext, compressionLevel: Int32 = 6) throws -> BackupEngine {
+    static func makeEngine(backupURL: String, context: CommandContext, compressionLevel: Int32 = 6,
+                           adapter: any BackupStoreAdapter = VectorStoreAdapter()) throws -> BackupEngine {
         let store = try openStore(backupURL, context: context)
         let configuration = BackupEngine.Configuration(compressionLevel: compressionLevel,
                                                        toolVersion: "shop-summary \(RootCommand.version)")
-        return BackupEngine(store: store, adapter: adapter(), configuration: configuration,
+        return BackupEngine(store: store, adapter: adapter, configuration: configuration,
                             logger: context.logger.with(["backup.url": .string(store.displayURL)]))
     }
 

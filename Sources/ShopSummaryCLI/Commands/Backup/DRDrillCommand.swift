@@ -12,7 +12,7 @@ struct DRDrillCommand: CLICommand {
             differences with the live store (writes since the backup) are reported, and make the \
             drill fail only with --strict.
             """,
-        options: [BackupCommandSupport.dataDirOption, BackupCommandSupport.backupURLOption,
+        options: [BackupCommandSupport.dataDirOption, BackupCommandSupport.backupURLOption, BackupCommandSupport.sourceOption,
                   OptionSpec("--scratch-dir", .value(placeholder: "DIR"), help: "restore here (default: a temp dir)"),
                   OptionSpec("--keep-scratch", help: "leave the restored copy in the scratch dir"),
                   OptionSpec("--strict", help: "fail when counts differ from the live store"),
@@ -20,6 +20,7 @@ struct DRDrillCommand: CLICommand {
 
     let dataDirectory: URL
     let backupURL: String
+    let adapter: any BackupStoreAdapter
     let scratch: URL?
     let keepScratch: Bool
     let strict: Bool
@@ -28,6 +29,7 @@ struct DRDrillCommand: CLICommand {
     init(arguments: ParsedArguments) throws {
         dataDirectory = BackupCommandSupport.dataDirectory(arguments)
         backupURL = try BackupCommandSupport.validateBackupURL(arguments)
+        adapter = try BackupCommandSupport.adapter(arguments)
         scratch = arguments.value("--scratch-dir").map {
             URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 .standardizedFileURL
@@ -41,7 +43,7 @@ struct DRDrillCommand: CLICommand {
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
-        let engine = try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context)
+        let engine = try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context, adapter: adapter)
         let report = try await engine.drill(liveDirectory: dataDirectory, scratchDirectory: scratch,
                                             keepScratch: keepScratch)
         let failed = strict && !report.countsMatch

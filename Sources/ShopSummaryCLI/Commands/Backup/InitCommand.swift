@@ -13,16 +13,18 @@ struct InitCommand: CLICommand {
             damaged, older complete backups are tried, newest first. With no backup at all, exits 0 \
             and the store starts empty.
             """,
-        options: [BackupCommandSupport.dataDirOption, BackupCommandSupport.backupURLOption,
+        options: [BackupCommandSupport.dataDirOption, BackupCommandSupport.backupURLOption, BackupCommandSupport.sourceOption,
                   BackupCommandSupport.jsonOption])
 
     let dataDirectory: URL
     let backupURL: String
+    let adapter: any BackupStoreAdapter
     let json: Bool
 
     init(arguments: ParsedArguments) throws {
         dataDirectory = BackupCommandSupport.dataDirectory(arguments)
         backupURL = try BackupCommandSupport.validateBackupURL(arguments)
+        adapter = try BackupCommandSupport.adapter(arguments)
         json = arguments.flag("--json")
     }
 
@@ -36,7 +38,7 @@ struct InitCommand: CLICommand {
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
-        let engine = try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context)
+        let engine = try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context, adapter: adapter)
         let outcome = try await engine.initialize(directory: dataDirectory)
         let report: Report
         switch outcome {

@@ -12,13 +12,14 @@ struct RestoreCommand: CLICommand {
             replaced only after the restored copy verified; --keep-previous moves it aside instead \
             of deleting it.
             """,
-        options: [BackupCommandSupport.dataDirOption, BackupCommandSupport.backupURLOption,
+        options: [BackupCommandSupport.dataDirOption, BackupCommandSupport.backupURLOption, BackupCommandSupport.sourceOption,
                   BackupCommandSupport.atOption,
                   OptionSpec("--keep-previous", help: "move the current store to <dir>.replaced-… instead of deleting it"),
                   BackupCommandSupport.jsonOption])
 
     let dataDirectory: URL
     let backupURL: String
+    let adapter: any BackupStoreAdapter
     let selector: BackupSelector
     let keepPrevious: Bool
     let json: Bool
@@ -26,6 +27,7 @@ struct RestoreCommand: CLICommand {
     init(arguments: ParsedArguments) throws {
         dataDirectory = BackupCommandSupport.dataDirectory(arguments)
         backupURL = try BackupCommandSupport.validateBackupURL(arguments)
+        adapter = try BackupCommandSupport.adapter(arguments)
         selector = try BackupCommandSupport.selector(arguments)
         keepPrevious = arguments.flag("--keep-previous")
         json = arguments.flag("--json")
@@ -38,7 +40,7 @@ struct RestoreCommand: CLICommand {
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
-        let engine = try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context)
+        let engine = try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context, adapter: adapter)
         let (result, aside) = try await engine.restore(selector, into: dataDirectory, keepPrevious: keepPrevious)
         if json {
             context.print(BackupCommandSupport.json(Report(restore: result, dataDir: dataDirectory.path, movedAside: aside)))
