@@ -31,11 +31,11 @@ let package = Package(
         // MARK: - Libraries, lowest first
         .target(name: "CryptoSupport", dependencies: ["CCrypto", "CZlib"]),
         .target(name: "VectorIndex", dependencies: []),
-        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite"]),
+        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"]),
         .target(name: "ObjectStore", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Providers", dependencies: ["CryptoSupport"]),
         .target(name: "Observability", dependencies: []),
-        .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib"]),
+        .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib", "Observability"]),
         .target(name: "Pipeline",
                 dependencies: ["VectorStore", "Providers", "ObjectStore", "Backup", "Observability",
                                "CryptoSupport", "CZlib"]),
@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "CryptoSupport", "Observability"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
-        .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore"]),
+        .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore", "CryptoSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore"]),
         .testTarget(name: "ShopSummaryCLITests", dependencies: ["ShopSummaryCLI", "Pipeline"]),
     ]

@@ -2,5 +2,22 @@
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         VersionCommand.self,
+        InitCommand.self,
+        BackupCommand.self,
+        BackupListCommand.self,
+        BackupPruneCommand.self,
+        BackupVerifyCommand.self,
+        RestoreCommand.self,
+        DRDrillCommand.self,
+        DbCreateCommand.self,
+        DbAddCommand.self,
+        DbUpsertCommand.self,
+        DbGetCommand.self,
+        DbQueryCommand.self,
+        DbDeleteCommand.self,
+        DbCountCommand.self,
+        DbStatsCommand.self,
+        DbVerifyCommand.self,
+        DbCompactCommand.self,
     ]
 }

@@ -1,0 +1,104 @@
+import CryptoSupport
+import Foundation
+import Synchronization
+
+/// Where a live row is: segment position in the snapshot and row ordinal in the segment.
+struct RowRef: Sendable, Hashable {
+    var segment: Int
+    var row: Int
+}
+
+/// One segment as seen by one manifest version: the data plus which rows are deleted.
+struct LiveSegment: Sendable {
+    let entry: SegmentEntry
+    let segment: Segment
+    /// Sorted deleted row ordinals.
+    let deletedRows: [UInt32]
+    /// `true` at deleted rows; nil when nothing is deleted.
+    let deletedMask: [Bool]?
+
+    func isLive(_ row: Int) -> Bool { deletedMask.map { !$0[row] } ?? true }
+}
+
+/// An immutable view of one collection at one manifest version. Reads run entirely against a
+/// snapshot, so a concurrent commit never changes what a running `get` or `query` sees.
+final class Snapshot: Sendable {
+    let manifest: Manifest
+    let segments: [LiveSegment]
+    private let idIndexCache = Mutex<[String: RowRef]?>(nil)
+
+    init(manifest: Manifest, segments: [LiveSegment]) {
+        self.manifest = manifest
+        self.segments = segments
+    }
+
+    /// Loads every segment and tombstone file `manifest` names, verifying their checksums.
+    static func load(_ manifest: Manifest, log: ManifestLog, context: StoreContext) throws -> Snapshot {
+        var live: [LiveSegment] = []
+        live.reserveCapacity(manifest.segments.count)
+        for entry in manifest.segments {
+            let segment = try context.segment(entry, in: log, dimension: manifest.dimension)
+            var deleted: [UInt32] = []
+            var mask: [Bool]?
+            if let t = entry.tombstones {
+                let path = log.directory + "/" + t.file
+                let bytes = try POSIXFile.readAll(path, maxBytes: 64 << 20)
+                guard Int64(bytes.count) == t.bytes else {
+                    throw StorageError.corrupt(path, "size is \(bytes.count) bytes, manifest says \(t.bytes)")
+                }
+                let actual = "sha256:" + SHA256.hexHash(Data(bytes))
+                guard actual == t.checksum else {
+                    throw StorageError.corrupt(path, "checksum mismatch (manifest \(t.checksum), file \(actual))")
+                }
+                deleted = try TombstoneFile.decode(bytes, rowCount: segment.rowCount, path: path)
+                guard deleted.count == entry.deleted else {
+                    throw StorageError.corrupt(path, "holds \(deleted.count) rows, manifest says \(entry.deleted)")
+                }
+                var m = [Bool](repeating: false, count: segment.rowCount)
+                for r in deleted { m[Int(r)] = true }
+                mask = m
+            }
+            live.append(LiveSegment(entry: entry, segment: segment, deletedRows: deleted, deletedMask: mask))
+        }
+        let total = live.reduce(0) { $0 + $1.segment.rowCount - $1.deletedRows.count }
+        guard total == manifest.count else {
+            throw StorageError.corrupt(log.path(version: manifest.version),
+                                       "manifest count \(manifest.count) differs from live rows \(total)")
+        }
+        return Snapshot(manifest: manifest, segments: live)
+    }
+
+    var version: Int { manifest.version }
+
+    /// id → location of every live row (built once per snapshot).
+    func idIndex() -> [String: RowRef] {
+        if let cached = idIndexCache.withLock({ $0 }) { return cached }
+        var index: [String: RowRef] = Dictionary(minimumCapacity: manifest.count)
+        for (s, live) in segments.enumerated() {
+            let ids = live.segment.allIDs()
+            for r in 0..<live.segment.rowCount where live.isLive(r) {
+                index[ids[r]] = RowRef(segment: s, row: r)
+            }
+        }
+        idIndexCache.withLock { $0 = index }
+        return index
+    }
+
+    /// The full record at `ref`.
+    func record(_ ref: RowRef, includeVector: Bool) throws -> VectorRecord {
+        let seg = segments[ref.segment].segment
+        return VectorRecord(id: seg.id(ref.row), vector: includeVector ? Array(seg.vector(ref.row)) : [],
+                            document: seg.document(ref.row), metadata: try seg.metadata(ref.row))
+    }
+
+    /// Whether the stored row at `ref` equals `record` exactly (vector bits, document, metadata).
+    func rowEquals(_ ref: RowRef, _ record: VectorRecord) throws -> Bool {
+        let seg = segments[ref.segment].segment
+        guard seg.document(ref.row) == record.document else { return false }
+        let v = seg.vector(ref.row)
+        guard v.count == record.vector.count else { return false }
+        for i in 0..<v.count where v[i].bitPattern != record.vector[i].bitPattern { return false }
+        return Array(seg.metadataBytes(ref.row)) == MetadataCodec.encode(record.metadata)
+    }
+}
+

@@ -1,0 +1,162 @@
+import Foundation
+import Observability
+import Synchronization
+
+/// A named set of vectors with documents and metadata (Chroma's collection API).
+///
+/// Every call works on the newest committed version: reads take an immutable snapshot (never
+/// blocking and never blocked by writers), writes commit optimistically (see docs/FORMAT.md,
+/// "Commit protocol"). Handles are cheap and safe to share between tasks.
+public final class VectorCollection: Sendable {
+    /// Collection name.
+    public let name: String
+    /// Vector dimension (fixed at creation).
+    public let dimension: Int
+    /// Distance metric (fixed at creation).
+    public let metric: DistanceMetric
+    /// Attributes recorded at creation (e.g. embedder provider, model and dimension).
+    public let attributes: [String: String]
+    let incarnation: String
+    let context: StoreContext
+    let log: ManifestLog
+
+    private struct State {
+        var snapshot: Snapshot
+        var lastListing: Double
+    }
+    private let state: Mutex<State>
+
+    init(context: StoreContext, log: ManifestLog, snapshot: Snapshot) throws {
+        let m = snapshot.manifest
+        name = m.collection
+        dimension = m.dimension
+        metric = m.metric
+        attributes = m.attributes
+        incarnation = m.incarnation
+        self.context = context
+        self.log = log
+        state = Mutex(State(snapshot: snapshot, lastListing: Self.now()))
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    // MARK: - Snapshots
+
+    /// The newest committed version (probes for `version + 1`; a full listing now and then).
+    func current() throws -> Snapshot {
+        let (snap, lastListing) = state.withLock { ($0.snapshot, $0.lastListing) }
+        var latest: Int
+        let now = Self.now()
+        if now - lastListing > context.configuration.relistInterval {
+            latest = max(try log.latestVersion() ?? snap.version, snap.version)
+            state.withLock { $0.lastListing = now }
+        } else {
+            latest = log.probe(from: snap.version)
+            // Our version was pruned (we were idle past the grace period): list again.
+            if latest == snap.version, !POSIXFile.exists(log.path(version: latest)) {
+                latest = max(try log.latestVersion() ?? snap.version, snap.version)
+                state.withLock { $0.lastListing = now }
+            }
+        }
+        if latest == snap.version { return snap }
+        let m = try log.read(version: latest)
+        guard !m.deleted, m.incarnation == incarnation else {
+            throw StorageError(code: .collectionNotFound,
+                               message: "collection '\(name)' was deleted\(m.deleted ? "" : " and re-created") by another writer")
+        }
+        let fresh = try Snapshot.load(m, log: log, context: context)
+        let installed = state.withLock { s -> Snapshot in
+            if s.snapshot.version < fresh.version { s.snapshot = fresh }
+            return s.snapshot
+        }
+        context.evict(in: log, keeping: Set(installed.manifest.segments.map { log.directory + "/" + $0.data.file }))
+        return fresh
+    }
+
+    /// The version a reader would see now (for diagnostics and tests).
+    public func version() throws -> Int { try current().version }
+
+    // MARK: - Commit
+
+    /// Signals that a commit must restart from scratch (its prepared files no longer fit).
+    struct Restart: Error {}
+
+    /// Runs `build` against the newest snapshot and publishes its manifest as version N+1 by
+    /// exclusive create; when another writer published N+1 first, re-reads and re-applies.
+    ///
+    /// `build` returns nil for "nothing to change" and appends any files it wrote to `created`
+    /// (removed if that attempt loses). Returns the published manifest, or nil for no change.
+    @discardableResult
+    func commit(_ what: String, _ build: (Snapshot, inout [String]) throws -> Manifest?) throws -> Manifest? {
+        let attempts = context.configuration.maxCommitAttempts
+        for attempt in 0..<attempts {
+            let snap = try current()
+            var created: [String] = []
+            var manifest: Manifest
+            do {
+                guard let built = try build(snap, &created) else { return nil }
+                manifest = built
+            } catch {
+                for f in created { try? POSIXFile.remove(f) }
+                throw error
+            }
+            let parent = snap.manifest
+            manifest.version = parent.version + 1
+            manifest.parent = parent.commit
+            manifest.commit = UUID().uuidString.lowercased()
+            manifest.createdAt = StoreContext.iso8601Now()
+            manifest.writer = context.writerTag
+            manifest.formatVersion = StoreFormat.version
+            if try log.publish(manifest) {
+                // A writer whose view predates pruning could create a version below the newest;
+                // the version above it then exists and was not built on ours: take ours back.
+                if let next = try? log.read(version: manifest.version + 1), next.parent != manifest.commit {
+                    try log.retract(version: manifest.version)
+                    state.withLock { $0.lastListing = -.infinity }
+                    for f in created { try? POSIXFile.remove(f) }
+                    continue
+                }
+                context.logger.debug("commit", [
+                    "collection.name": .string(name), "commit.what": .string(what),
+                    "manifest.version": .int(manifest.version), "commit.attempts": .int(attempt + 1),
+                ])
+                return manifest
+            }
+            for f in created { try? POSIXFile.remove(f) }
+            // Lost the race: back off a little (full jitter) and re-apply on the new version.
+            let cap = min(50_000, 200 << min(attempt, 8))
+            usleep(UInt32.random(in: 0...UInt32(cap)))
+        }
+        throw StorageError(code: .commitConflict,
+                           message: "\(what) on collection '\(name)' lost \(attempts) commit races in a row; nothing was applied")
+    }
+
+    /// A manifest for the next version, copied from `snapshot` (the committer fills the ids).
+    func nextManifest(from snapshot: Snapshot) -> Manifest {
+        snapshot.manifest
+    }
+
+    /// Commits the deletion of the whole collection.
+    func markDeleted() throws {
+        try commit("delete collection") { snap, _ in
+            var m = nextManifest(from: snap)
+            m.deleted = true
+            m.segments = []
+            m.count = 0
+            return m
+        }
+    }
+
+    /// Called after a successful write: compacts when segments piled up, collects garbage now and then.
+    func afterWrite(_ manifest: Manifest) throws {
+        if manifest.segments.count > context.configuration.autoCompactSegments {
+            try compact()
+        } else if manifest.version % 16 == 0 {
+            _ = try GarbageCollector(context: context, log: log).run()
+        }
+    }
+}

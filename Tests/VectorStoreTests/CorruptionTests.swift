@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import VectorStore
+
+@Suite("Damaged files are typed errors naming the file")
+struct CorruptionTests {
+    /// A store with one collection of 50 rows; returns the directory and the segment path.
+    static func makeStore(_ dir: TempDir) throws -> String {
+        let db = try VectorDatabase(directory: dir.url)
+        let c = try db.createCollection(name: "c", dimension: 16)
+        try c.add(Fixtures.records(50, dim: 16))
+        try c.delete(ids: ["r1"])
+        let data = dir.path + "/collections/c/data"
+        let seg = try FileManager.default.contentsOfDirectory(atPath: data).first { $0.hasSuffix(".vseg") }
+        return data + "/" + (seg ?? "")
+    }
+
+    static func openError(_ dir: TempDir) -> StorageError? {
+        do {
+            let db = try VectorDatabase(directory: dir.url)
+            _ = try db.collection(named: "c").query(vector: [Float](repeating: 0.1, count: 16), k: 3)
+            return nil
+        } catch let e as StorageError {
+            return e
+        } catch {
+            return nil
+        }
+    }
+
+    static func flip(_ path: String, at offset: Int) throws {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[offset] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test(arguments: [0, 100, 3_000, -1])
+    func flippedByteInSegment(offset: Int) throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let seg = try Self.makeStore(dir)
+        let size = try FileManager.default.attributesOfItem(atPath: seg)[.size] as? Int ?? 0
+        try Self.flip(seg, at: offset < 0 ? size - 1 : offset)
+        let error = Self.openError(dir)
+        #expect(error?.code == .corruptFile)
+        #expect(error?.message.contains((seg as NSString).lastPathComponent) == true)
+        let report = try VectorDatabase(directory: dir.url).verify()
+        #expect(!report.isHealthy)
+        #expect(report.problems.first?.file?.hasSuffix((seg as NSString).lastPathComponent) == true)
+    }
+
+    @Test func truncatedSegment() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let seg = try Self.makeStore(dir)
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: seg))
+        try h.truncate(atOffset: 500)
+        try h.close()
+        let error = Self.openError(dir)
+        #expect(error?.code == .corruptFile)
+        #expect(error?.path == seg)
+        #expect(try VectorDatabase(directory: dir.url).verify().problems.count == 1)
+    }
+
+    @Test func manifestNamingMissingFile() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let seg = try Self.makeStore(dir)
+        try FileManager.default.removeItem(atPath: seg)
+        let error = Self.openError(dir)
+        #expect(error?.code == .missingFile)
+        #expect(error?.message.contains((seg as NSString).lastPathComponent) == true)
+        let report = try VectorDatabase(directory: dir.url).verify()
+        #expect(report.problems.map(\.message).joined().contains("missing"))
+    }
+
+    @Test func damagedManifestAndTombstones() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        _ = try Self.makeStore(dir)
+        let data = dir.path + "/collections/c/data"
+        let del = try FileManager.default.contentsOfDirectory(atPath: data).first { $0.hasSuffix(".vdel") } ?? ""
+        try Self.flip(data + "/" + del, at: 25)
+        #expect(Self.openError(dir)?.message.contains(del) == true)
+        let manifests = dir.path + "/collections/c/manifests"
+        let newest = try FileManager.default.contentsOfDirectory(atPath: manifests).filter { $0.hasSuffix(".manifest") }.max() ?? ""
+        try Self.flip(manifests + "/" + newest, at: 80)
+        let error = Self.openError(dir)
+        #expect(error?.code == .corruptFile)
+        #expect(error?.message.contains(newest) == true)
+        #expect(throws: StorageError.self) { try VectorDatabase(directory: dir.url).stats() }
+    }
+
+    /// Garbage that happens to pass a checksum (a crafted manifest) is still bounds-checked.
+    @Test func craftedSegmentWithValidChecksumIsRejected() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let seg = try Self.makeStore(dir)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: seg))
+        // Corrupt the footer's id section offset to point past the file, then fix the manifest checksum.
+        let f = bytes.count - SegmentFormat.footerSize
+        bytes.replaceSubrange(f..<(f + 8), with: withUnsafeBytes(of: UInt64(1 << 40).littleEndian) { Data($0) })
+        try bytes.write(to: URL(fileURLWithPath: seg))
+        let log = ManifestLog(directory: dir.path + "/collections/c")
+        let latest = try #require(try log.latestVersion())
+        var m = try log.read(version: latest)
+        let (sum, size) = try POSIXFile.checksum(seg)
+        m.segments[0].data.checksum = sum
+        m.segments[0].data.bytes = size
+        m.version = latest + 1
+        #expect(try log.publish(m))
+        let error = Self.openError(dir)
+        #expect(error?.code == .corruptFile)
+        #expect(error?.path == seg)
+    }
+
+    @Test func futureFormatVersionIsRefused() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        _ = try VectorDatabase(directory: dir.url)
+        try #"{"format":"shop-summary-vector-store","formatVersion":99}"#.write(toFile: dir.path + "/STORE", atomically: true, encoding: .utf8)
+        do { _ = try VectorDatabase(directory: dir.url); Issue.record("opened") } catch let e as StorageError {
+            #expect(e.code == .formatVersion)
+        }
+    }
+}
