@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 import Synchronization
 import Testing
 @testable import ObjectStore
@@ -110,6 +111,31 @@ struct S3RetryPolicyTests {
         }
         #expect(throws: ObjectStoreError.self) {
             try S3Configuration.from(url: "s3://bucket", environment: ["AWS_ENDPOINT_URL_S3": "not a url"])
+        }
+    }
+}
+
+@Suite("S3 logs and errors never carry secrets")
+struct S3SecretHygieneTests {
+    @Test func retryLogsAndFinalErrorContainNoSecrets() async throws {
+        let handler = InMemoryLogHandler()
+        var config = S3Configuration(bucket: "bucket", prefix: "p")
+        config.endpoint = URL(string: "http://127.0.0.1:9")
+        config.retry.maxAttempts = 3
+        config.retry.baseDelay = .milliseconds(1)
+        let secret = "SECRETkeyMaterial/0123456789abcdefghij"
+        let token = "SESSIONtokenMaterial0123456789"
+        let creds = AWSCredentials(accessKeyID: "AKIAHYGIENE000000001", secretAccessKey: secret, sessionToken: token)
+        let stub = StubTransport(Array(repeating: .success(HTTPResponse(status: 503, body: S3RetryPolicyTests.xml("SlowDown"))),
+                                       count: 3))
+        let store = S3ObjectStore(configuration: config, credentials: StaticCredentialProvider(creds), transport: stub,
+                                  logger: Logger(label: "t", level: .trace, handler: handler))
+        let error = await #expect(throws: ObjectStoreError.self) { try await store.put(Data("x".utf8), key: "k") }
+        let logged = handler.records.map { "\($0.event) \($0.metadata)" }.joined(separator: "\n")
+        #expect(handler.records.count == 2, "one warning per retry")
+        for text in [logged, "\(String(describing: error))", store.displayURL] {
+            #expect(!text.contains(secret))
+            #expect(!text.contains(token))
         }
     }
 }
