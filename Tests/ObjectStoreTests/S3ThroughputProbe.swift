@@ -3,12 +3,11 @@ import Foundation
 import Testing
 @testable import ObjectStore
 
-/// Manual probe (off unless SHOP_SUMMARY_S3_PROBE_MB is set): multipart upload + download of an
-/// N MiB file through moto, printing throughput and the process's peak RSS (VmHWM). Run alone,
-/// e.g. `SHOP_SUMMARY_S3_PROBE_MB=256 swift test --filter S3ThroughputProbe`, so other tests do
-/// not inflate the peak. Figures are in docs/parts/s3.md.
-@Suite("S3 throughput probe", .enabled(if: TestEnvironment.hasMoto && TestEnvironment.env["SHOP_SUMMARY_S3_PROBE_MB"] != nil,
-                                       "manual probe: set SHOP_SUMMARY_S3_PROBE_MB"))
+/// Throughput/memory probe: multipart upload + download of an N MiB file (SHOP_SUMMARY_S3_PROBE_MB,
+/// default 16) through moto, checked byte-identical, printing throughput and the process's peak RSS
+/// (VmHWM). For meaningful peaks run it alone, e.g.
+/// `SHOP_SUMMARY_S3_PROBE_MB=256 swift test --filter S3ThroughputProbe`. Figures: docs/parts/s3.md.
+@Suite("S3 throughput probe", .enabled(if: TestEnvironment.hasMoto, "needs SHOP_SUMMARY_TEST_S3_ENDPOINT"))
 struct S3ThroughputProbe {
     static func peakRSSMiB() -> Int {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
@@ -17,7 +16,7 @@ struct S3ThroughputProbe {
     }
 
     @Test func uploadAndDownload() async throws {
-        let mib = Int(TestEnvironment.env["SHOP_SUMMARY_S3_PROBE_MB"] ?? "64") ?? 64
+        let mib = Int(TestEnvironment.env["SHOP_SUMMARY_S3_PROBE_MB"] ?? "16") ?? 16
         let dir = try TestEnvironment.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let source = dir.appendingPathComponent("probe.bin")
