@@ -90,4 +90,29 @@ struct S3AuthModeTests {
         // The same request untampered succeeds.
         try await Self.store(bucket: bucket).put(Data("x".utf8), key: "k")
     }
+
+    @Test(.enabled(if: TestEnvironment.env["SHOP_SUMMARY_TEST_S3_AUTH_SESSION_TOKEN"] != nil,
+                   "needs the session credentials from start-moto.sh"))
+    func sessionCredentialsSignTheSecurityToken() async throws {
+        let env = TestEnvironment.env
+        let session = AWSCredentials(accessKeyID: env["SHOP_SUMMARY_TEST_S3_AUTH_SESSION_KEY_ID"] ?? "",
+                                     secretAccessKey: env["SHOP_SUMMARY_TEST_S3_AUTH_SESSION_SECRET"] ?? "",
+                                     sessionToken: env["SHOP_SUMMARY_TEST_S3_AUTH_SESSION_TOKEN"])
+        let bucket = try await Self.freshBucket()
+        let recorder = RecordingTransport()
+        let store = Self.store(session, bucket: bucket, transport: recorder)
+        let data = TestEnvironment.bytes(count: 2048, seed: 77)
+        try await store.put(data, key: "session/obj")
+        #expect(try await store.get(key: "session/obj") == data)
+        #expect(try await store.list(prefix: "session/").map(\.key) == ["session/obj"])
+        let signed = try #require(recorder.exchanges.first?.0.headers.first { $0.name == "Authorization" }?.value)
+        #expect(signed.contains("x-amz-security-token"))
+        var tampered = session
+        tampered.sessionToken = (session.sessionToken ?? "") + "x"
+        let error = await #expect(throws: ObjectStoreError.self) {
+            _ = try await Self.store(tampered, bucket: bucket).get(key: "session/obj")
+        }
+        #expect(error?.code == .accessDenied)
+        #expect(!"\(String(describing: error))".contains(session.sessionToken ?? "-"))
+    }
 }
