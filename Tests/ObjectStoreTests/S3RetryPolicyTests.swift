@@ -16,7 +16,12 @@ final class StubTransport: HTTPTransport {
         return try next.get()
     }
     func download(_ request: HTTPRequest, to destination: URL) async throws -> HTTPResponse {
-        try await send(request)
+        var response = try await send(request)
+        if (200..<300).contains(response.status) {
+            try response.body.write(to: destination)
+            response.body = Data()
+        }
+        return response
     }
 }
 
@@ -71,6 +76,19 @@ struct S3RetryPolicyTests {
         let failing = StubTransport([.success(HTTPResponse(status: 200, body: Self.xml("AccessDenied")))])
         let error = await #expect(throws: ObjectStoreError.self) { try await Self.store(failing).copy(from: "a", to: "b") }
         #expect(error?.code == .accessDenied)
+    }
+
+    @Test func truncatedDownloadIsAnIntegrityErrorAndLeavesTargetAlone() async throws {
+        let dir = try TestEnvironment.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("store.tar.gz")
+        try Data("previous".utf8).write(to: target)
+        let stub = StubTransport([.success(HTTPResponse(status: 200, headers: ["content-length": "100"],
+                                                        body: Data(repeating: 1, count: 50)))])
+        let error = await #expect(throws: ObjectStoreError.self) { try await Self.store(stub).getFile(key: "k", to: target) }
+        #expect(error?.code == .integrity)
+        #expect(try Data(contentsOf: target) == Data("previous".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["store.tar.gz"])
     }
 
     @Test func backoffIsBoundedFullJitter() {

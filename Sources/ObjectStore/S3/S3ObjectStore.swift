@@ -81,8 +81,15 @@ public struct S3ObjectStore: ObjectStore {
         let directory = fileURL.deletingLastPathComponent()
         let temp = directory.appendingPathComponent(".\(fileURL.lastPathComponent).part-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temp) }
-        _ = try await execute(S3Call(method: "GET", objectKey: objectKey(key)),
-                              context: "S3 GET \(display(key))", download: temp)
+        let response = try await execute(S3Call(method: "GET", objectKey: objectKey(key)),
+                                         context: "S3 GET \(display(key))", download: temp)
+        if let expected = response.header("content-length").flatMap({ Int64($0) }) {
+            let actual = try Self.fileSize(temp)
+            guard actual == expected else {
+                throw ObjectStoreError(code: .integrity,
+                                       message: "S3 GET \(display(key)): received \(actual) bytes, Content-Length \(expected)")
+            }
+        }
         // rename(2) replaces the destination atomically: readers see the old or the new file.
         guard rename(temp.path, fileURL.path) == 0 else {
             let code = errno
