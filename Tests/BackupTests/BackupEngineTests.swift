@@ -240,6 +240,16 @@ struct BackupEngineTests {
         #expect(try await env.engine().initialize(directory: env.data) == .noBackupYet)
         let error = await #expect(throws: BackupError.self) { _ = try await env.engine().verify(.latest) }
         #expect(error?.code == .noBackup)
+        // A damaged store with no backup to restore is an error that says both things.
+        try BackupFixtures.makeStore(at: env.data)
+        try Data("x".utf8).write(to: env.data.appendingPathComponent(FailingVerifyAdapter.marker))
+        var configuration = BackupEngine.Configuration(toolVersion: "test")
+        configuration.workDirectory = env.dir
+        let engine = BackupEngine(store: env.store, adapter: FailingVerifyAdapter(), configuration: configuration)
+        let damaged = await #expect(throws: BackupError.self) { _ = try await engine.initialize(directory: env.data) }
+        #expect(damaged?.code == .verificationFailed)
+        #expect(damaged?.message.contains("no backup to restore") == true)
+        #expect(FileManager.default.fileExists(atPath: env.data.appendingPathComponent(FailingVerifyAdapter.marker).path))
     }
 }
 

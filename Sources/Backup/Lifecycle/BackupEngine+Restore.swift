@@ -259,8 +259,11 @@ extension BackupEngine {
             do {
                 let (result, aside) = try await restore(selector, into: directory, keepPrevious: damaged)
                 return .restored(result, reason: reason, movedAside: aside)
-            } catch let error as BackupError where error.code == .noBackup && selector == .latest && !damaged {
-                return .noBackupYet
+            } catch let error as BackupError where error.code == .noBackup && selector == .latest {
+                guard damaged else { return .noBackupYet }
+                throw BackupError(code: .verificationFailed,
+                                  message: "\(reason), and there is no backup to restore at \(store.displayURL)",
+                                  cause: error)
             } catch let error as BackupError where Self.isDamagedBackup(error) {
                 // The newest backup is bad: fall back to older complete ones, newest first.
                 logger.warning("backup.init.fallback", ["backup.selector": .string(selector.description),
