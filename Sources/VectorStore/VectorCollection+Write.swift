@@ -169,12 +169,26 @@ extension VectorCollection {
     }
 
     private func writeSegment<S: SegmentRowSource>(_ rows: S) throws -> SegmentEntry {
+        // A store restored from a backup may lack empty folders.
+        try log.prepare()
         let file = "data/seg-" + UUID().uuidString.lowercased() + ".vseg"
         let temp = AtomicFile.tempPath(in: log.dataDirectory)
         let (checksum, size) = try SegmentWriter.write(rows, to: temp)
-        _ = try AtomicFile.publishSynced(temp: temp, to: log.directory + "/" + file, exclusive: false)
-        return SegmentEntry(data: FileEntry(file: file, bytes: size, checksum: checksum), rows: rows.count,
-                            tombstones: nil, deleted: 0, index: nil)
+        let path = log.directory + "/" + file
+        _ = try AtomicFile.publishSynced(temp: temp, to: path, exclusive: false)
+        var entry = SegmentEntry(data: FileEntry(file: file, bytes: size, checksum: checksum), rows: rows.count,
+                                 tombstones: nil, deleted: 0, index: nil)
+        if rows.count >= context.configuration.hnswMinRows {
+            do {
+                let segment = try Segment(path: path, checksum: checksum, size: size, dimension: dimension, rows: rows.count)
+                entry.index = try SegmentIndexes.write(for: segment, metric: metric, configuration: context.configuration.hnsw,
+                                                       log: log)
+            } catch {
+                try? POSIXFile.remove(path)
+                throw error
+            }
+        }
+        return entry
     }
 
     func removeFiles(_ entries: [SegmentEntry]) {
@@ -188,6 +202,7 @@ extension VectorCollection {
     /// Adds `refs` to the tombstones of their segments in `manifest` (new tombstone files).
     func applyDeletions(_ refs: [RowRef], snapshot: Snapshot, to manifest: inout Manifest, created: inout [String]) throws {
         guard !refs.isEmpty else { return }
+        try log.prepare()
         var bySegment: [Int: [UInt32]] = [:]
         for r in refs { bySegment[r.segment, default: []].append(UInt32(r.row)) }
         for (s, rows) in bySegment {

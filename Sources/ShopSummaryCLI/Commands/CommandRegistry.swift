@@ -19,5 +19,6 @@ enum CommandRegistry {
         DbStatsCommand.self,
         DbVerifyCommand.self,
         DbCompactCommand.self,
+        DbBenchCommand.self,
     ]
 }
