@@ -234,6 +234,28 @@ struct BackupEngineTests {
         }
     }
 
+    @Test func restoreRemovesStagingLeftByKilledRestores() async throws {
+        let env = try makeEnv(.memory)
+        defer { try? FileManager.default.removeItem(at: env.dir) }
+        try BackupFixtures.makeStore(at: env.data)
+        let engine = env.engine()
+        _ = try await engine.backup(directory: env.data)
+        let parent = env.data.deletingLastPathComponent()
+        let stale = parent.appendingPathComponent(".db.restore-OLD")
+        let fresh = parent.appendingPathComponent(".db.restore-FRESH")
+        for dir in [stale, fresh] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("store"), withIntermediateDirectories: true)
+        }
+        // The injected clock is 2026-11-30; "fresh" is dated just before it, "stale" a day earlier.
+        try FileManager.default.setAttributes([.modificationDate: env.clock.now.addingTimeInterval(-86_400)],
+                                              ofItemAtPath: stale.path)
+        try FileManager.default.setAttributes([.modificationDate: env.clock.now.addingTimeInterval(-60)],
+                                              ofItemAtPath: fresh.path)
+        _ = try await engine.restore(.latest, into: env.data)
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(FileManager.default.fileExists(atPath: fresh.path))
+    }
+
     @Test func initWithoutAnyBackupKeepsGoing() async throws {
         let env = try makeEnv(.memory)
         defer { try? FileManager.default.removeItem(at: env.dir) }
