@@ -50,4 +50,28 @@ if [ -n "${SHOP_SUMMARY_TEST_SA_KEY_FILE:-}" ]; then
 fi
 run_mode openai "e2e-openai-$SUFFIX" OPENAI_API_KEY="${SHOP_SUMMARY_TEST_OPENAI_API_KEY:-test-openai-key-0123456789}" \
   OPENAI_BASE_URL="$URL/openai/v1"
+
+# Secrets: failing runs (a wrong key; a per-day quota error) must not print or write the key anywhere.
+SMALL=../shared/data/naver-place-seoul/shops_30.jsonl
+if [ -e "$SMALL" ]; then
+  SECRET="AIza-e2e-secret-$SUFFIX"
+  GOOD=${SHOP_SUMMARY_TEST_GEMINI_API_KEY:-test-gemini-key-0123456789}
+  quota_model="e2e-quota-$SUFFIX"
+  curl -sf -X POST "$URL/_faults" -d "{\"model\": \"$quota_model\", \"rates\": {\"429_per_day\": 1.0}}" >/dev/null
+  for case in "wrong-key:$SECRET:e2e-wrongkey-$SUFFIX" "quota:$GOOD:$quota_model"; do
+    IFS=: read -r name key model <<<"$case"
+    dir=$WORK/secret-$name
+    if env GEMINI_API_KEY="$key" SHOP_SUMMARY_GEMINI_BASE_URL="$URL" SHOP_SUMMARY_LLM_MODEL="$model" "$BIN" run --llm gemini \
+        --input "$SMALL" --mapping config/mapping-naver-place.json --data-dir "$dir/db" --output "$dir/out" \
+        --backup-url "file://$dir/backups" --run-id e2e-secret --retries 0 --log-level debug >"$dir.log" 2>&1; then
+      echo "FAIL secrets/$name: the run should have failed"; status=1
+    elif grep -rqF "$key" "$dir.log" "$dir/out" 2>/dev/null; then
+      echo "FAIL secrets/$name: the key appears in the output"; grep -rlF "$key" "$dir.log" "$dir/out"; status=1
+    elif ! grep -rqE "HTTP 400|daily quota exhausted" "$dir.log" "$dir/out"; then
+      echo "FAIL secrets/$name: the failure reason is not reported"; tail -5 "$dir.log"; status=1
+    else
+      echo "PASS secrets/$name: run failed, reason reported, key absent from $(grep -c . "$dir.log") log lines and outputs"
+    fi
+  done
+fi
 exit $status
