@@ -75,6 +75,10 @@ enum PipelineOptions {
 struct ProviderSelection {
     var embedder: any Embedder
     var generator: any Generator
+    /// Gemini Batch API generator (only for `--llm gemini`).
+    var batchGenerator: GeminiBatchGenerator?
+    /// Cost estimates from the price table (`config/prices.json` via `SHOP_SUMMARY_PRICES`, else built in).
+    var costEstimator = CostEstimator()
     /// What runs and why, e.g. "llm: offline/extractive-v1 (auto: no credentials); …".
     var note: String = ""
 
@@ -103,6 +107,8 @@ struct ProviderSelection {
             throw UsageError(command: command, message: error.message)
         }
         logger.notice("providers.selected", ["providers.note": .string(selection.selectionNote)])
-        return ProviderSelection(embedder: selection.embedder, generator: selection.generator, note: selection.selectionNote)
+        return ProviderSelection(embedder: selection.embedder, generator: selection.generator,
+                                 batchGenerator: selection.batchGenerator, costEstimator: selection.costEstimator,
+                                 note: selection.selectionNote)
     }
 }
