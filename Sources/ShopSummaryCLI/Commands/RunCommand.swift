@@ -150,7 +150,7 @@ struct RunCommand: CLICommand {
             context.print("output \(category.rawValue): \(path)")
         }
         context.print("report: \(layout.report.path)")
-        context.print("backup: \(report.backup ?? "none (backup step did not run)")")
+        context.print("backup: \(report.backup ?? "none (the backup step failed or did not run)")")
         if steps.contains(where: { $0.status == "interrupted" }) {
             context.print("interrupted: re-run with --run-id \(runID) to resume")
             return ExitCode.interrupted
