@@ -5,7 +5,7 @@ source "$(dirname "$0")/pipeline_lib.bash"
 require_data
 W=$(mktemp -d /tmp/e2e-sigterm-XXXXXX); trap 'rm -rf "$W"' EXIT
 "$BIN" examples import --file "$EXAMPLES" --data-dir "$W/db" > /dev/null
-CAT=low_to_mid_price_dining
+CAT=waiting_hotplace
 GRACE=5
 ARGS=(generate --category $CAT --input "$DATA/shops_2000.jsonl.gz" --mapping "$MAPPING" --data-dir "$W/db"
       --output "$W/out" --run-id term --grace-seconds $GRACE)
