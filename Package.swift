@@ -43,6 +43,8 @@ let package = Package(
                 dependencies: ["Pipeline", "VectorStore", "ObjectStore", "Backup", "Providers",
                                "Observability"]),
         .executableTarget(name: "shop-summary", dependencies: ["ShopSummaryCLI"]),
+        // Provider throughput benchmark against the loopback fake server (bench/providers).
+        .executableTarget(name: "provider-bench", dependencies: ["Providers"]),
 
         // MARK: - Tests (Swift Testing, one target per module)
         .testTarget(name: "CryptoSupportTests", dependencies: ["CryptoSupport"]),

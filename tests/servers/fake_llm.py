@@ -449,6 +449,7 @@ class Handler(BaseHTTPRequestHandler):
         fid = "f" + secrets.token_hex(6)
         with LOCK:
             STATE["files"][fid] = body
+        self.record("upload", up["meta"].get("file", {}).get("display_name"), 200, {"bytes": len(body)})
         self.send(200, {"file": {"name": f"files/{fid}", "sizeBytes": str(len(body)), "state": "ACTIVE",
                                  "mimeType": "application/jsonl"}})
 
