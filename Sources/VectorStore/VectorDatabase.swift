@@ -141,12 +141,30 @@ public final class VectorDatabase: Sendable {
 
     /// Every live collection, sorted by name. Reads only manifests (cheap); verifies their checksums.
     public func listCollections() throws -> [CollectionInfo] {
+        try listCollections(verifyFiles: false)
+    }
+
+    /// Every live collection; with `verifyFiles`, also checks the size and SHA-256 of every file
+    /// the manifests name (a damaged file throws `.corruptFile`/`.missingFile` naming it).
+    public func listCollections(verifyFiles: Bool) throws -> [CollectionInfo] {
         var result: [CollectionInfo] = []
         for name in try collectionNames() {
             let log = context.log(for: name)
             guard let latest = try log.latestVersion() else { continue }
             let m = try log.read(version: latest)
             if m.deleted { continue }
+            if verifyFiles {
+                for f in m.files {
+                    let path = log.directory + "/" + f.file
+                    let (checksum, size) = try POSIXFile.checksum(path)
+                    guard size == f.bytes else {
+                        throw StorageError.corrupt(path, "size is \(size) bytes, manifest says \(f.bytes) (truncated or replaced)")
+                    }
+                    guard checksum == f.checksum else {
+                        throw StorageError.corrupt(path, "checksum mismatch (manifest \(f.checksum), file \(checksum))")
+                    }
+                }
+            }
             let manifestBytes = try POSIXFile.status(log.path(version: latest))?.size ?? 0
             let bytes = m.files.reduce(manifestBytes) { $0 + $1.bytes }
             result.append(CollectionInfo(name: name, dimension: m.dimension, metric: m.metric, count: m.count,
@@ -166,7 +184,13 @@ public final class VectorDatabase: Sendable {
 
     /// Store-wide figures (manifests only, checksums verified).
     public func stats() throws -> StoreStats {
-        let collections = try listCollections()
+        try stats(verifyFiles: false)
+    }
+
+    /// Store-wide figures; with `verifyFiles`, every named file's size and checksum is checked
+    /// too (what `db stats` does, so a flipped byte anywhere is reported).
+    public func stats(verifyFiles: Bool) throws -> StoreStats {
+        let collections = try listCollections(verifyFiles: verifyFiles)
         return StoreStats(collections: collections, totalBytes: collections.reduce(0) { $0 + $1.bytes },
                           formatVersion: StoreFormat.version)
     }

@@ -1,0 +1,44 @@
+import VectorStore
+
+/// `shop-summary db add` / `db upsert`: writes records from a file or the command line, as one
+/// all-or-nothing batch. Prints `acknowledged N` after the commit is durable.
+struct DbWriteCommand {
+    static func options() -> [OptionSpec] {
+        [DbSupport.dataDir, DbSupport.collection] + DbSupport.recordOptions + [DbSupport.json]
+    }
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext, upsert: Bool) throws -> Int32 {
+        let records = try DbSupport.records(arguments)
+        let db = try DbSupport.open(arguments, environment: context.environment)
+        let c = try db.collection(named: try arguments.require("--collection"))
+        if upsert { try c.upsert(records) } else { try c.add(records) }
+        if arguments.flag("--json") {
+            context.print(JSONValue.object([("acknowledged", .int(records.count)), ("count", .int(try c.count()))]).serialized)
+        } else {
+            context.print("acknowledged \(records.count)")
+        }
+        return ExitCode.success
+    }
+}
+
+/// `shop-summary db add`: adds new records (an existing id is an error; nothing is written then).
+struct DbAddCommand: CLICommand {
+    static let configuration = CommandConfiguration(
+        path: ["db", "add"], abstract: "Add records to a collection (all or nothing).", options: DbWriteCommand.options())
+    let arguments: ParsedArguments
+    init(arguments: ParsedArguments) throws { self.arguments = arguments }
+    func run(_ context: CommandContext) async throws -> Int32 {
+        try DbWriteCommand.run(arguments, context, upsert: false)
+    }
+}
+
+/// `shop-summary db upsert`: inserts or replaces records.
+struct DbUpsertCommand: CLICommand {
+    static let configuration = CommandConfiguration(
+        path: ["db", "upsert"], abstract: "Insert or replace records (all or nothing).", options: DbWriteCommand.options())
+    let arguments: ParsedArguments
+    init(arguments: ParsedArguments) throws { self.arguments = arguments }
+    func run(_ context: CommandContext) async throws -> Int32 {
+        try DbWriteCommand.run(arguments, context, upsert: true)
+    }
+}
