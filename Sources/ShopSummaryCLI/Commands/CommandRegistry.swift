@@ -2,5 +2,6 @@
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         VersionCommand.self,
+        EvalCommand.self,
     ]
 }
