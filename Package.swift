@@ -33,9 +33,9 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: []),
         .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"]),
         .target(name: "ObjectStore", dependencies: ["CryptoSupport"]),
-        .target(name: "Providers", dependencies: ["CryptoSupport"]),
+        .target(name: "Providers", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Observability", dependencies: []),
-        .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib"]),
+        .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib", "Observability"]),
         .target(name: "Pipeline",
                 dependencies: ["VectorStore", "Providers", "ObjectStore", "Backup", "Observability",
                                "CryptoSupport", "CZlib"]),
@@ -43,15 +43,17 @@ let package = Package(
                 dependencies: ["Pipeline", "VectorStore", "ObjectStore", "Backup", "Providers",
                                "Observability"]),
         .executableTarget(name: "shop-summary", dependencies: ["ShopSummaryCLI"]),
+        // Provider throughput benchmark against the loopback fake server (bench/providers).
+        .executableTarget(name: "provider-bench", dependencies: ["Providers"]),
 
         // MARK: - Tests (Swift Testing, one target per module)
         .testTarget(name: "CryptoSupportTests", dependencies: ["CryptoSupport"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "VectorIndex"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "CryptoSupport"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport", "Observability"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
-        .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore"]),
+        .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore", "CryptoSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore"]),
         .testTarget(name: "ShopSummaryCLITests", dependencies: ["ShopSummaryCLI", "Pipeline"]),
     ]

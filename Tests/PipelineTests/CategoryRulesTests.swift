@@ -70,3 +70,12 @@ struct CategoryRulesTests {
         #expect(counts == [.fineDining: 10, .waitingHotplace: 10, .casualDining: 10])
     }
 }
+
+@Suite("Built-in rules")
+struct BuiltinRulesTests {
+    @Test func builtinCopyEqualsTheShippedFile() throws {
+        let shipped = try String(contentsOf: shippedRules, encoding: .utf8)
+        #expect(CategoryRules.builtinJSON == shipped.trimmingCharacters(in: .newlines))
+        #expect(try CategoryRules.builtin() == CategoryRules.load(from: shippedRules))
+    }
+}

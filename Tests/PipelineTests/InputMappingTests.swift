@@ -15,10 +15,10 @@ struct InputMappingTests {
     """
 
     func mapping() throws -> InputMapping {
-        try InputMapping.parse(JSONDecoder().decode(JSONValue.self, from: Data(Self.mappingJSON.utf8)), file: "m.json")
+        try InputMapping.parse(JSONDecoder().decode(RowValue.self, from: Data(Self.mappingJSON.utf8)), file: "m.json")
     }
 
-    func row(_ json: String) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)) }
+    func row(_ json: String) throws -> RowValue { try JSONDecoder().decode(RowValue.self, from: Data(json.utf8)) }
 
     @Test func mapsPathsConversionsListsConstantsAndNestedReviews() throws {
         let shop = try mapping().shop(from: row("""

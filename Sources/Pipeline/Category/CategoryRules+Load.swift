@@ -8,18 +8,18 @@ extension CategoryRules {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw PipelineError(code: .inputMissing, message: "rules file \(file) does not exist or cannot be read")
         }
-        let json: JSONValue
-        do { json = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+        let json: RowValue
+        do { json = try JSONDecoder().decode(RowValue.self, from: data) } catch {
             throw PipelineError(code: .invalidRules, message: "rules file \(file): not valid JSON (\(error))")
         }
         return try parse(json, file: file)
     }
 
-    static func parse(_ json: JSONValue, file: String) throws -> CategoryRules {
+    static func parse(_ json: RowValue, file: String) throws -> CategoryRules {
         func fail(_ field: String, _ why: String) -> PipelineError {
             PipelineError(code: .invalidRules, message: "rules file \(file): field '\(field)': \(why)")
         }
-        func category(_ value: JSONValue?, _ field: String) throws -> ShopCategory {
+        func category(_ value: RowValue?, _ field: String) throws -> ShopCategory {
             guard case .string(let name)? = value else { throw fail(field, "missing or not a string") }
             guard let category = ShopCategory(name: name) else {
                 throw fail(field, "unknown category '\(name)' (known: "
@@ -27,14 +27,14 @@ extension CategoryRules {
             }
             return category
         }
-        func strings(_ value: JSONValue, _ field: String) throws -> [String] {
+        func strings(_ value: RowValue, _ field: String) throws -> [String] {
             guard case .array(let items) = value, !items.isEmpty else { throw fail(field, "expected a non-empty array of strings") }
             return try items.map {
                 guard case .string(let s) = $0, !s.isEmpty else { throw fail(field, "expected a non-empty array of strings") }
                 return s
             }
         }
-        func numberMap(_ value: JSONValue, _ field: String) throws -> [(String, Double)] {
+        func numberMap(_ value: RowValue, _ field: String) throws -> [(String, Double)] {
             guard case .object(let members) = value, !members.isEmpty else {
                 throw fail(field, "expected an object of attribute → number")
             }

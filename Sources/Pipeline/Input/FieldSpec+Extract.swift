@@ -11,7 +11,7 @@ enum FieldValue: Sendable, Hashable {
     var text: String {
         switch self {
         case .text(let s): s
-        case .number(let d): JSONValue.format(d)
+        case .number(let d): RowValue.format(d)
         case .bool(let b): b ? "true" : "false"
         case .list(let items): items.joined(separator: ", ")
         }
@@ -27,8 +27,8 @@ struct FieldProblem: Error, Sendable {
 extension FieldSpec {
     /// Reads and converts the value; nil when absent or ignored.
     /// - Parameter name: the native field name, used in error messages with the source path.
-    func extract(from row: JSONValue, name: String) throws(FieldProblem) -> FieldValue? {
-        let raw: JSONValue?
+    func extract(from row: RowValue, name: String) throws(FieldProblem) -> FieldValue? {
+        let raw: RowValue?
         if let constant { raw = constant } else if let path { raw = row.value(at: path) } else { raw = nil }
         let field = path == nil ? name : "\(sourceName) (\(name))"
         guard let raw, raw != .null else {
@@ -63,7 +63,7 @@ extension FieldSpec {
                 throw FieldProblem(field: field, reason: "expected a \(type.rawValue), got \(raw.typeName)\(shown)")
             }
             if type == .integer, number.rounded() != number {
-                throw FieldProblem(field: field, reason: "expected an integer, got \(JSONValue.format(number))")
+                throw FieldProblem(field: field, reason: "expected an integer, got \(RowValue.format(number))")
             }
             return .number(number)
         case .boolean:

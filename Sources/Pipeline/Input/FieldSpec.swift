@@ -11,7 +11,7 @@ public struct FieldSpec: Sendable, Hashable {
     /// Dotted path into the row (`reviews`, `meta.rating`); nil when `constant` is set.
     public var path: [String]?
     /// A constant used instead of reading the row.
-    public var constant: JSONValue?
+    public var constant: RowValue?
     /// Target type.
     public var type: ValueType
     /// Separator when a `list` comes as one string (default `,`).
@@ -33,7 +33,7 @@ public struct FieldSpec: Sendable, Hashable {
     }
 
     /// Creates a spec that always yields `constant`.
-    public init(constant: JSONValue, type: ValueType = .string) {
+    public init(constant: RowValue, type: ValueType = .string) {
         self.path = nil
         self.constant = constant
         self.type = type
@@ -49,7 +49,7 @@ public struct FieldSpec: Sendable, Hashable {
 
     /// Parses a spec: either a string (shorthand for `{"path": …}`) or an object with
     /// `path`|`const`, `type`, `separator`, `ignore`, `required`.
-    static func parse(_ json: JSONValue, context: String, file: String, defaultType: ValueType = .string)
+    static func parse(_ json: RowValue, context: String, file: String, defaultType: ValueType = .string)
         throws -> FieldSpec
     {
         func fail(_ why: String) -> PipelineError {

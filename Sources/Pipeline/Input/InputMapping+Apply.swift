@@ -3,7 +3,7 @@ import Foundation
 extension InputMapping {
     /// Converts one parsed row to a ``Shop`` (reviews not yet de-duplicated).
     /// - Throws: ``FieldProblem`` naming the first bad field.
-    func shop(from row: JSONValue) throws(FieldProblem) -> Shop {
+    func shop(from row: RowValue) throws(FieldProblem) -> Shop {
         guard case .object = row else { throw FieldProblem(field: "(row)", reason: "expected a JSON object, got \(row.typeName)") }
         func text(_ name: String) throws(FieldProblem) -> String? {
             try shop[name]?.extract(from: row, name: name)?.text
@@ -45,7 +45,7 @@ extension InputMapping {
         return result
     }
 
-    private func reviews(from row: JSONValue) throws(FieldProblem) -> [Review] {
+    private func reviews(from row: RowValue) throws(FieldProblem) -> [Review] {
         let field = reviewsPath.joined(separator: ".")
         guard let value = row.value(at: reviewsPath), value != .null else {
             throw FieldProblem(field: "\(field) (reviews)", reason: "missing: a shop needs at least one review")

@@ -56,15 +56,15 @@ public struct InputMapping: Sendable, Hashable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw PipelineError(code: .inputMissing, message: "mapping file \(file) does not exist or cannot be read")
         }
-        let json: JSONValue
-        do { json = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+        let json: RowValue
+        do { json = try JSONDecoder().decode(RowValue.self, from: data) } catch {
             throw PipelineError(code: .invalidMapping, message: "mapping file \(file): not valid JSON (\(error))")
         }
         return try parse(json, file: file)
     }
 
     /// Parses a mapping document.
-    static func parse(_ json: JSONValue, file: String) throws -> InputMapping {
+    static func parse(_ json: RowValue, file: String) throws -> InputMapping {
         func fail(_ field: String, _ why: String) -> PipelineError {
             PipelineError(code: .invalidMapping, message: "mapping file \(file): field '\(field)': \(why)")
         }
@@ -111,7 +111,7 @@ public struct InputMapping: Sendable, Hashable {
         var tags: [FieldSpec] = []
         for (name, value) in reviewJSON where name != "path" && name != "comment" {
             if name == "tags" {
-                let items: [JSONValue]
+                let items: [RowValue]
                 if case .array(let array) = value { items = array } else { items = [value] }
                 for (index, item) in items.enumerated() {
                     tags.append(try FieldSpec.parse(item, context: "reviews.tags[\(index)]", file: file,

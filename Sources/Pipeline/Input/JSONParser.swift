@@ -18,10 +18,10 @@ struct JSONParser {
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Parses one complete JSON document.
-    static func parse(_ data: Data) throws(SyntaxError) -> JSONValue {
-        let result: Result<JSONValue, SyntaxError> = data.withUnsafeBytes { raw in
+    static func parse(_ data: Data) throws(SyntaxError) -> RowValue {
+        let result: Result<RowValue, SyntaxError> = data.withUnsafeBytes { raw in
             var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
-            return Result { () throws(SyntaxError) -> JSONValue in
+            return Result { () throws(SyntaxError) -> RowValue in
                 parser.skipWhitespace()
                 let value = try parser.parseValue()
                 parser.skipWhitespace()
@@ -43,7 +43,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(SyntaxError) -> JSONValue {
+    private mutating func parseValue() throws(SyntaxError) -> RowValue {
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -70,11 +70,11 @@ struct JSONParser {
         if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth)") }
     }
 
-    private mutating func parseObject() throws(SyntaxError) -> JSONValue {
+    private mutating func parseObject() throws(SyntaxError) -> RowValue {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
+        var members: [String: RowValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -94,11 +94,11 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseArray() throws(SyntaxError) -> JSONValue {
+    private mutating func parseArray() throws(SyntaxError) -> RowValue {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var items: [JSONValue] = []
+        var items: [RowValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
         while true {

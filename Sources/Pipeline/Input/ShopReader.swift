@@ -74,7 +74,7 @@ public enum ShopReader {
             guard String(validating: bytes, as: UTF8.self) != nil else {
                 return skip(nil, "invalid UTF-8 at byte \(firstInvalidUTF8Offset(bytes))")
             }
-            let row: JSONValue
+            let row: RowValue
             do throws(JSONParser.SyntaxError) { row = try JSONParser.parse(bytes) } catch {
                 return skip(nil, "invalid JSON (\(error))")
             }

@@ -2,6 +2,10 @@
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
         VersionCommand.self,
+        RunCommand.self,
+        GenerateCommand.self,
+        MergeCommand.self,
+        ExamplesImportCommand.self,
         EvalCommand.self,
     ]
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 /// A parsed JSON value, used to read input rows of any shape before mapping them.
-public enum JSONValue: Sendable, Hashable, Decodable {
+public enum RowValue: Sendable, Hashable, Decodable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([RowValue])
+    case object([String: RowValue])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -19,10 +19,10 @@ public enum JSONValue: Sendable, Hashable, Decodable {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([RowValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: RowValue].self))
         }
     }
 
@@ -39,7 +39,7 @@ public enum JSONValue: Sendable, Hashable, Decodable {
     }
 
     /// Follows a dotted path (`a.b.c`) through objects; nil when any step is missing.
-    public func value(at path: [String]) -> JSONValue? {
+    public func value(at path: [String]) -> RowValue? {
         var current = self
         for key in path {
             guard case .object(let members) = current, let next = members[key] else { return nil }

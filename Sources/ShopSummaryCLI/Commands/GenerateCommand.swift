@@ -1,0 +1,94 @@
+import Foundation
+import Observability
+import Pipeline
+import Providers
+
+/// `shop-summary generate`: one category (optionally one shard) of a run, resumable by run id.
+struct GenerateCommand: CLICommand {
+    static let configuration = CommandConfiguration(
+        path: ["generate"], abstract: "Summarise the shops of one category (resumable; --shard for parallel pods).",
+        discussion: """
+        Reads the input, decides categories, selects the category (and shard), then for each shop not yet done
+        in this run's ledger: embed → retrieve examples → prompt → generate → ledger. Writes
+        <output>/<run-id>/<category>[.shard-i-of-n].jsonl and reports/. SIGTERM/SIGINT: no new shops, in-flight
+        ones get --grace-seconds, then exit 75; re-running with the same --run-id resumes.
+        """,
+        options: [
+            OptionSpec("--category", .value(placeholder: "NAME"),
+                       help: ShopCategory.allCases.map(\.rawValue).joined(separator: "|"), required: true),
+            PipelineOptions.input, PipelineOptions.mapping, PipelineOptions.rules, PipelineOptions.dataDir,
+            PipelineOptions.output, PipelineOptions.runID,
+            OptionSpec("--shard", .value(placeholder: "I/N"), help: "Process shard I of N (1-based), e.g. 2/4"),
+            PipelineOptions.concurrency, PipelineOptions.grace, PipelineOptions.topK, PipelineOptions.prompts,
+            PipelineOptions.maxFailureRatio,
+        ] + PipelineOptions.providerSpecs)
+
+    let arguments: ParsedArguments
+    let category: ShopCategory
+    let shard: ShardSpec
+    let runID: String
+    let concurrency: Int
+    let grace: Double
+    let topK: Int
+    let maxFailureRatio: Double
+
+    init(arguments: ParsedArguments) throws {
+        self.arguments = arguments
+        let name = try arguments.require("--category")
+        guard let category = ShopCategory(name: name) else {
+            throw UsageError(command: "generate", message: "unknown category '\(name)' (known: "
+                + ShopCategory.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        self.category = category
+        do { shard = try arguments.value("--shard").map(ShardSpec.init(parsing:)) ?? .all } catch let error as PipelineError {
+            throw UsageError(command: "generate", message: error.message)
+        }
+        runID = try PipelineOptions.runID(arguments)
+        concurrency = try arguments.int("--concurrency", in: 1...256) ?? 8
+        grace = try arguments.double("--grace-seconds", in: 0...3600) ?? 20
+        topK = try arguments.int("--top-k", in: 1...20) ?? 3
+        maxFailureRatio = try arguments.double("--max-failure-ratio", in: 0...1) ?? 0.1
+    }
+
+    func run(_ context: CommandContext) async throws -> Int32 {
+        ShutdownSignal.install()
+        let logger = context.logger.with(["run.id": .string(runID)])
+        let providers = try ProviderSelection.make(arguments, environment: context.environment, logger: logger)
+        let input = try PreparedInput.load(input: PipelineOptions.url(try arguments.require("--input")),
+                                           mapping: PipelineOptions.loadMapping(arguments.value("--mapping")),
+                                           rules: PipelineOptions.loadRules(arguments.value("--rules")), logger: logger)
+        let database = try PipelineOptions.openDatabase(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir,
+                                                        logger: logger)
+        let retriever = try ExampleLibrary(database: database, embedder: providers.embedder).retriever(for: [category])
+        let layout = try RunLayout(outputDirectory: PipelineOptions.url(arguments.value("--output") ?? PipelineOptions.defaultOutput),
+                                   runID: runID)
+        var configuration = BatchRunner.Configuration()
+        configuration.concurrency = concurrency
+        configuration.graceSeconds = grace
+        configuration.topK = topK
+        let prompts = try PromptBuilder(configuration: .init(directory: arguments.value("--prompts").map(PipelineOptions.url)))
+        let runner = BatchRunner(embedder: providers.embedder, generator: providers.generator, retriever: retriever,
+                                 prompts: PromptStage(builder: prompts), configuration: configuration, logger: logger)
+        let report = try await runner.run(shops: input.shops(in: category, shard: shard), decisions: input.decisions,
+                                          category: category, shard: shard, layout: layout)
+        try ShardMerger.writeRunReport(layout: layout, input: input)
+        context.print("\(category.rawValue) \(shard.count > 1 ? "shard \(shard) " : ""): \(report.ok) ok, "
+            + "\(report.failed) failed, \(report.resumed) resumed, \(report.notStarted + report.abandoned) left; "
+            + "\(input.input.issues.count) input rows skipped")
+        context.print("output: \(report.output)")
+        context.print("report: \(layout.report.path)")
+        return Self.exitCode(report, maxFailureRatio: maxFailureRatio, context: context)
+    }
+
+    static func exitCode(_ report: CategoryReport, maxFailureRatio: Double, context: CommandContext) -> Int32 {
+        if report.interrupted {
+            context.print("interrupted: re-run with --run-id \(report.runID) to resume")
+            return ExitCode.interrupted
+        }
+        if report.selected > 0, Double(report.failed) / Double(report.selected) > maxFailureRatio {
+            context.print("failed: \(report.failed) of \(report.selected) shops failed (limit \(maxFailureRatio))")
+            return ExitCode.failure
+        }
+        return ExitCode.success
+    }
+}
