@@ -23,5 +23,6 @@ enum CommandRegistry {
         DbStatsCommand.self,
         DbVerifyCommand.self,
         DbCompactCommand.self,
+        EvalCommand.self,
     ]
 }
