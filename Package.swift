@@ -30,7 +30,10 @@ let package = Package(
 
         // MARK: - Libraries, lowest first
         .target(name: "CryptoSupport", dependencies: ["CCrypto", "CZlib"]),
-        .target(name: "VectorIndex", dependencies: []),
+        // VectorIndex is optimised even in debug builds: its graph builds and SIMD kernels run
+        // 50-100× slower at -Onone, which would make the recall tests take minutes. Portable flag.
+        .target(name: "VectorIndex", dependencies: [],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"]),
         .target(name: "ObjectStore", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Providers", dependencies: ["CryptoSupport", "Observability"]),

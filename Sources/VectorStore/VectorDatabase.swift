@@ -1,5 +1,6 @@
 import Foundation
 import Observability
+import VectorIndex
 
 /// An embedded vector database in one directory: named collections of vectors with documents
 /// and metadata, safe for several processes (and hosts on NFS) at once without locks.
@@ -22,16 +23,27 @@ public final class VectorDatabase: Sendable {
         public var autoCompactSegments: Int
         /// Seconds between full listings of a collection's manifests (probing covers the rest).
         public var relistInterval: Double
+        /// Segments with at least this many rows get a persisted HNSW index.
+        public var hnswMinRows: Int
+        /// HNSW graph parameters for new indexes (`efSearch` is used at query time).
+        public var hnsw: HNSWIndex.Configuration
+        /// Chooses exact scan or HNSW per segment and query.
+        public var planner: SearchPlanner
 
         /// Creates a configuration.
         public init(gcGracePeriod: Double = 300, keepManifests: Int = 1, maxSegmentRows: Int = 50_000,
-                    maxCommitAttempts: Int = 500, autoCompactSegments: Int = 16, relistInterval: Double = 30) {
+                    maxCommitAttempts: Int = 500, autoCompactSegments: Int = 16, relistInterval: Double = 30,
+                    hnswMinRows: Int = 4096, hnsw: HNSWIndex.Configuration = .init(),
+                    planner: SearchPlanner = .init()) {
             self.gcGracePeriod = gcGracePeriod
             self.keepManifests = max(1, keepManifests)
             self.maxSegmentRows = max(1, maxSegmentRows)
             self.maxCommitAttempts = max(1, maxCommitAttempts)
             self.autoCompactSegments = max(2, autoCompactSegments)
             self.relistInterval = relistInterval
+            self.hnswMinRows = max(1, hnswMinRows)
+            self.hnsw = hnsw
+            self.planner = planner
         }
     }
 

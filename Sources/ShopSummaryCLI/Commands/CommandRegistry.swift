@@ -24,5 +24,6 @@ enum CommandRegistry {
         DbVerifyCommand.self,
         DbCompactCommand.self,
         EvalCommand.self,
+        DbBenchCommand.self,
     ]
 }

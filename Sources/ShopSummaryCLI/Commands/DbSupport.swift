@@ -8,12 +8,16 @@ enum DbSupport {
     static let json = OptionSpec("--json", help: "Print JSON instead of text.")
     static let collection = OptionSpec("--collection", .value(placeholder: "NAME"), help: "Collection name.", required: true)
 
-    /// Opens the store; `SHOP_SUMMARY_DB_GC_GRACE` (seconds) overrides the garbage-collection grace period.
+    /// Opens the store; `SHOP_SUMMARY_DB_GC_GRACE` (seconds) overrides the garbage-collection grace
+    /// period `SHOP_SUMMARY_DB_SEGMENT_ROWS` the rows per segment file and `SHOP_SUMMARY_DB_HNSW_MIN_ROWS`
+    /// the segment size from which an HNSW index is built (tests).
     static func open(_ arguments: ParsedArguments, environment: [String: String]) throws -> VectorDatabase {
         var config = VectorDatabase.Configuration()
         if let g = environment["SHOP_SUMMARY_DB_GC_GRACE"], let seconds = Double(g), seconds >= 0 {
             config.gcGracePeriod = seconds
         }
+        if let r = environment["SHOP_SUMMARY_DB_SEGMENT_ROWS"], let rows = Int(r), rows > 0 { config.maxSegmentRows = rows }
+        if let r = environment["SHOP_SUMMARY_DB_HNSW_MIN_ROWS"], let rows = Int(r), rows > 0 { config.hnswMinRows = rows }
         let dir = arguments.value("--data-dir") ?? "./.shop-summary/db"
         return try VectorDatabase(directory: URL(fileURLWithPath: dir), configuration: config)
     }

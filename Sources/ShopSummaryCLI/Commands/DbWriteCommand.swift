@@ -4,14 +4,29 @@ import VectorStore
 /// all-or-nothing batch. Prints `acknowledged N` after the commit is durable.
 struct DbWriteCommand {
     static func options() -> [OptionSpec] {
-        [DbSupport.dataDir, DbSupport.collection] + DbSupport.recordOptions + [DbSupport.json]
+        [DbSupport.dataDir, DbSupport.collection] + DbSupport.recordOptions + [
+            OptionSpec("--batch-size", .value(placeholder: "N"),
+                       help: "Commit every N records separately (each batch all or nothing; default: one batch)."),
+            DbSupport.json,
+        ]
     }
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext, upsert: Bool) throws -> Int32 {
         let records = try DbSupport.records(arguments)
         let db = try DbSupport.open(arguments, environment: context.environment)
         let c = try db.collection(named: try arguments.require("--collection"))
-        if upsert { try c.upsert(records) } else { try c.add(records) }
+        let size = try arguments.int("--batch-size", in: 1...Int.max) ?? max(records.count, 1)
+        var start = 0
+        while start < records.count {
+            let batch = Array(records[start..<min(records.count, start + size)])
+            if upsert { try c.upsert(batch) } else { try c.add(batch) }
+            start += batch.count
+            // Printed only after the commit is durable: scripts treat these ids as acknowledged.
+            if size < records.count && !arguments.flag("--json") {
+                context.print("acknowledged \(batch.count) through \(batch.last?.id ?? "")")
+            }
+        }
+        if size < records.count && !arguments.flag("--json") { return ExitCode.success }
         if arguments.flag("--json") {
             context.print(JSONValue.object([("acknowledged", .int(records.count)), ("count", .int(try c.count()))]).serialized)
         } else {
