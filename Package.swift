@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport", "Observability"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore", "CryptoSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore", "Backup", "ObjectStore"]),
         .testTarget(name: "ShopSummaryCLITests", dependencies: ["ShopSummaryCLI", "Pipeline"]),
     ]
 )

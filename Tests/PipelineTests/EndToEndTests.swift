@@ -1,4 +1,6 @@
 import Foundation
+import Backup
+import ObjectStore
 import Providers
 import Testing
 import VectorStore
@@ -15,6 +17,8 @@ struct EndToEndTests {
         let embedder = OfflineEmbedder()
         let lifecycle = StoreLifecycle(dataDirectory: dir.appendingPathComponent("db"),
                                        backupURL: "file://\(dir.path)/backups",
+                                       engine: BackupEngine(store: LocalObjectStore(rootURL: dir.appendingPathComponent("backups")),
+                                                            adapter: VectorStoreAdapter()),
                                        examplesFile: repoRoot.appendingPathComponent("samples/examples.jsonl"),
                                        embedder: embedder)
         let note = try await lifecycle.initialize()
