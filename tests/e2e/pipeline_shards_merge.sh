@@ -17,8 +17,8 @@ echo "shard sizes: $sizes"
 "$BIN" merge "${IN[@]}" --output "$W/out" --run-id sh --category $CAT > "$W/merge.out" 2>/dev/null \
   || fail "merge failed: $(cat "$W/merge.out")"
 cat "$W/merge.out"
-total=$(for i in 1 2 3 4; do "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["selected"])' \
-  "$W/out/sh/reports/$CAT.shard-$i-of-4.json"; done | paste -sd+ | bc)
+total=$("$PY" -c 'import json,sys; print(sum(json.load(open(f))["selected"] for f in sys.argv[1:]))' \
+  "$W"/out/sh/reports/$CAT.shard-*-of-4.json)
 check_once "$W/out/sh" "$CAT.shard-1-of-4" "$(wc -l < "$W/out/sh/$CAT.shard-1-of-4.jsonl")" > /dev/null
 "$PY" - "$W/out/sh/$CAT.jsonl" "$total" <<'PY'
 import json, sys
