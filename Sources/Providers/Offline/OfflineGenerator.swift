@@ -70,6 +70,11 @@ public struct OfflineGenerator: Generator {
             length = projected
         }
         var parts = [opening] + quotes
+        if quotes.isEmpty, let line = composer.keywordSentence() {
+            // No quotable sentence: say what the reviews' keyword tags say instead.
+            parts.append(line)
+            length += line.count + 1
+        }
         if !signals.isEmpty {
             parts.append(signals.removeFirst())
             for s in signals where length + s.count + 1 <= target {
