@@ -13,7 +13,7 @@ public struct OfflineGenerator: Generator {
         /// At most this many quoted review sentences.
         public var maxQuotes: Int = 3
         /// Hard cap on the summary length, as a multiple of the target length.
-        public var maxLengthFactor: Double = 1.35
+        public var maxLengthFactor: Double = 1.5
         /// Creates a configuration.
         public init() {}
     }
