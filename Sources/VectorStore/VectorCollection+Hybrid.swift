@@ -1,7 +1,10 @@
+import VectorIndex
+
 extension VectorCollection {
-    /// Hybrid search: BM25 over documents and vector similarity, fused by Reciprocal Rank Fusion
-    /// (score = Σ 1/(60 + rank) over both rankings). Each list contributes its top `max(4k, 50)`.
-    /// `distance` in the hits is the vector distance, for information; order is by fused score.
+    /// Hybrid search: BM25 over documents (Korean syllable bigrams + whole words, English words)
+    /// and vector similarity, fused by Reciprocal Rank Fusion (score = Σ 1/(60 + rank)). Each
+    /// ranking contributes its top `max(4k, 50)`. Hits are ordered by fused score; `distance` is
+    /// the vector distance, for information.
     /// - Throws: `.dimensionMismatch`, `.invalidArgument`.
     public func hybridQuery(vector: [Float], text: String, k: Int, where filter: MetadataFilter? = nil) throws -> [QueryHit] {
         guard k >= 1 else { throw StorageError.invalid("k must be at least 1, got \(k)") }
@@ -9,33 +12,41 @@ extension VectorCollection {
             throw StorageError(code: .dimensionMismatch,
                                message: "query vector has \(vector.count) dimensions; collection '\(name)' has \(dimension)")
         }
+        guard vector.allSatisfy(\.isFinite) else { throw StorageError.invalid("query vector has NaN or infinite values") }
         let snap = try current()
         let depth = max(4 * k, 50)
         let rowFilter = try makeRowFilter(snap, where: filter, whereDocument: nil)
-        let vectorTop = ExactSearch.search(snap, query: vector, k: depth, filter: rowFilter)
-        var docs: [(ref: RowRef, text: String)] = []
-        for ref in try matchingRefs(snap, ids: nil, where: filter, whereDocument: nil) {
-            if let d = snap.segments[ref.segment].segment.document(ref.row) { docs.append((ref, d)) }
+        let vectorTop = try search(snap, query: vector, k: depth, rowFilter: rowFilter)
+            .map { RowRef(segment: Int($0.segment), row: Int($0.row)) }
+        let textIndex = snap.textIndex()
+        let refs = textIndex.refs
+        let textFilter: ((Int32) -> Bool)? = rowFilter.map { f in { id in f(refs[Int(id)].segment, refs[Int(id)].row) } }
+        let textTop = textIndex.bm25.search(text, k: depth, filter: textFilter).map { refs[Int($0.id)] }
+        let fused = ReciprocalRankFusion.fuse([vectorTop, textTop], limit: k)
+        return try fused.map { result in
+            let ref = result.id
+            let seg = snap.segments[ref.segment].segment
+            return QueryHit(id: seg.id(ref.row), distance: ExactSearch.distance(snap, segment: ref.segment, row: ref.row, query: vector),
+                            document: seg.document(ref.row), metadata: try seg.metadata(ref.row))
         }
-        let textTop = TextRanker.scores(query: text, documents: docs).sorted { $0.1 > $1.1 }.prefix(depth)
-        var fused: [RowRef: Double] = [:]
-        for (rank, e) in vectorTop.enumerated() {
-            fused[RowRef(segment: Int(e.segment), row: Int(e.row)), default: 0] += 1 / Double(60 + rank + 1)
-        }
-        for (rank, e) in textTop.enumerated() { fused[e.0, default: 0] += 1 / Double(60 + rank + 1) }
-        let ranked = fused.sorted { a, b in
-            a.value != b.value ? a.value > b.value : (a.key.segment, a.key.row) < (b.key.segment, b.key.row)
-        }.prefix(k)
-        let dim = dimension
-        return try vector.withUnsafeBufferPointer { qb in
-            let q = qb.baseAddress!
-            let qNorm = DistanceKernels.dot(q, q, dim).squareRoot()
-            return try ranked.map { ref, _ in
-                let seg = snap.segments[ref.segment].segment
-                let d = DistanceKernels.distance(metric, q, qNorm, seg.vectors + ref.row * dim, seg.norms[ref.row], dim)
-                return QueryHit(id: seg.id(ref.row), distance: d, document: seg.document(ref.row),
-                                metadata: try seg.metadata(ref.row))
-            }
+    }
+}
+
+extension VectorCollection {
+    /// Keyword search alone: BM25 over documents (the text half of ``hybridQuery(vector:text:k:where:)``).
+    /// `distance` in the hits is `1 / (1 + score)`, so smaller is better as elsewhere.
+    public func textQuery(_ text: String, k: Int, where filter: MetadataFilter? = nil) throws -> [QueryHit] {
+        guard k >= 1 else { throw StorageError.invalid("k must be at least 1, got \(k)") }
+        let snap = try current()
+        let rowFilter = try makeRowFilter(snap, where: filter, whereDocument: nil)
+        let textIndex = snap.textIndex()
+        let refs = textIndex.refs
+        let textFilter: ((Int32) -> Bool)? = rowFilter.map { f in { id in f(refs[Int(id)].segment, refs[Int(id)].row) } }
+        return try textIndex.bm25.search(text, k: k, filter: textFilter).map { hit in
+            let ref = refs[Int(hit.id)]
+            let seg = snap.segments[ref.segment].segment
+            return QueryHit(id: seg.id(ref.row), distance: 1 / (1 + hit.score), document: seg.document(ref.row),
+                            metadata: try seg.metadata(ref.row))
         }
     }
 }

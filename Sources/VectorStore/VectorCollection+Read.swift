@@ -49,7 +49,7 @@ extension VectorCollection {
         let snap = try current()
         let rowFilter = try makeRowFilter(snap, where: filter, whereDocument: whereDocument)
         return try vectors.map { v in
-            let top = ExactSearch.search(snap, query: v, k: k, filter: rowFilter)
+            let top = try search(snap, query: v, k: k, rowFilter: rowFilter)
             return try top.map { e in
                 let seg = snap.segments[Int(e.segment)].segment
                 let r = Int(e.row)

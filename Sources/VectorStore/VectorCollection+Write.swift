@@ -172,9 +172,21 @@ extension VectorCollection {
         let file = "data/seg-" + UUID().uuidString.lowercased() + ".vseg"
         let temp = AtomicFile.tempPath(in: log.dataDirectory)
         let (checksum, size) = try SegmentWriter.write(rows, to: temp)
-        _ = try AtomicFile.publishSynced(temp: temp, to: log.directory + "/" + file, exclusive: false)
-        return SegmentEntry(data: FileEntry(file: file, bytes: size, checksum: checksum), rows: rows.count,
-                            tombstones: nil, deleted: 0, index: nil)
+        let path = log.directory + "/" + file
+        _ = try AtomicFile.publishSynced(temp: temp, to: path, exclusive: false)
+        var entry = SegmentEntry(data: FileEntry(file: file, bytes: size, checksum: checksum), rows: rows.count,
+                                 tombstones: nil, deleted: 0, index: nil)
+        if rows.count >= context.configuration.hnswMinRows {
+            do {
+                let segment = try Segment(path: path, checksum: checksum, size: size, dimension: dimension, rows: rows.count)
+                entry.index = try SegmentIndexes.write(for: segment, metric: metric, configuration: context.configuration.hnsw,
+                                                       log: log)
+            } catch {
+                try? POSIXFile.remove(path)
+                throw error
+            }
+        }
+        return entry
     }
 
     func removeFiles(_ entries: [SegmentEntry]) {

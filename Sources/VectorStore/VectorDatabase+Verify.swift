@@ -52,6 +52,13 @@ extension VectorDatabase {
                 let snap = try Snapshot.load(manifest, log: log, context: fresh)
                 var ids = Set<String>(minimumCapacity: manifest.count)
                 for live in snap.segments {
+                    if let index = live.entry.index {
+                        do {
+                            _ = try SegmentIndexes.load(index, segment: live.segment, metric: manifest.metric, log: log)
+                        } catch let error as StorageError {
+                            problem(index.file, "HNSW index unusable (queries rebuild it from the segment's rows): \(error.message)")
+                        }
+                    }
                     let all = live.segment.allIDs()
                     _ = try live.segment.allMetadata()
                     for r in 0..<live.segment.rowCount where live.isLive(r) {

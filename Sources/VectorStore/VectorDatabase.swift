@@ -1,5 +1,6 @@
 import Foundation
 import Observability
+import VectorIndex
 
 /// An embedded vector database in one directory: named collections of vectors with documents
 /// and metadata, safe for several processes (and hosts on NFS) at once without locks.
@@ -22,16 +23,27 @@ public final class VectorDatabase: Sendable {
         public var autoCompactSegments: Int
         /// Seconds between full listings of a collection's manifests (probing covers the rest).
         public var relistInterval: Double
+        /// Segments with at least this many rows get a persisted HNSW index.
+        public var hnswMinRows: Int
+        /// HNSW graph parameters for new indexes (`efSearch` is used at query time).
+        public var hnsw: HNSWIndex.Configuration
+        /// Chooses exact scan or HNSW per segment and query.
+        public var planner: SearchPlanner
 
         /// Creates a configuration.
         public init(gcGracePeriod: Double = 300, keepManifests: Int = 1, maxSegmentRows: Int = 50_000,
-                    maxCommitAttempts: Int = 500, autoCompactSegments: Int = 16, relistInterval: Double = 30) {
+                    maxCommitAttempts: Int = 500, autoCompactSegments: Int = 16, relistInterval: Double = 30,
+                    hnswMinRows: Int = 4096, hnsw: HNSWIndex.Configuration = .init(),
+                    planner: SearchPlanner = .init()) {
             self.gcGracePeriod = gcGracePeriod
             self.keepManifests = max(1, keepManifests)
             self.maxSegmentRows = max(1, maxSegmentRows)
             self.maxCommitAttempts = max(1, maxCommitAttempts)
             self.autoCompactSegments = max(2, autoCompactSegments)
             self.relistInterval = relistInterval
+            self.hnswMinRows = max(1, hnswMinRows)
+            self.hnsw = hnsw
+            self.planner = planner
         }
     }
 
@@ -141,12 +153,30 @@ public final class VectorDatabase: Sendable {
 
     /// Every live collection, sorted by name. Reads only manifests (cheap); verifies their checksums.
     public func listCollections() throws -> [CollectionInfo] {
+        try listCollections(verifyFiles: false)
+    }
+
+    /// Every live collection; with `verifyFiles`, also checks the size and SHA-256 of every file
+    /// the manifests name (a damaged file throws `.corruptFile`/`.missingFile` naming it).
+    public func listCollections(verifyFiles: Bool) throws -> [CollectionInfo] {
         var result: [CollectionInfo] = []
         for name in try collectionNames() {
             let log = context.log(for: name)
             guard let latest = try log.latestVersion() else { continue }
             let m = try log.read(version: latest)
             if m.deleted { continue }
+            if verifyFiles {
+                for f in m.files {
+                    let path = log.directory + "/" + f.file
+                    let (checksum, size) = try POSIXFile.checksum(path)
+                    guard size == f.bytes else {
+                        throw StorageError.corrupt(path, "size is \(size) bytes, manifest says \(f.bytes) (truncated or replaced)")
+                    }
+                    guard checksum == f.checksum else {
+                        throw StorageError.corrupt(path, "checksum mismatch (manifest \(f.checksum), file \(checksum))")
+                    }
+                }
+            }
             let manifestBytes = try POSIXFile.status(log.path(version: latest))?.size ?? 0
             let bytes = m.files.reduce(manifestBytes) { $0 + $1.bytes }
             result.append(CollectionInfo(name: name, dimension: m.dimension, metric: m.metric, count: m.count,
@@ -166,7 +196,13 @@ public final class VectorDatabase: Sendable {
 
     /// Store-wide figures (manifests only, checksums verified).
     public func stats() throws -> StoreStats {
-        let collections = try listCollections()
+        try stats(verifyFiles: false)
+    }
+
+    /// Store-wide figures; with `verifyFiles`, every named file's size and checksum is checked
+    /// too (what `db stats` does, so a flipped byte anywhere is reported).
+    public func stats(verifyFiles: Bool) throws -> StoreStats {
+        let collections = try listCollections(verifyFiles: verifyFiles)
         return StoreStats(collections: collections, totalBytes: collections.reduce(0) { $0 + $1.bytes },
                           formatVersion: StoreFormat.version)
     }

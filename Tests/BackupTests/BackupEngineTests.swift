@@ -208,6 +208,32 @@ struct BackupEngineTests {
         #expect(try BackupFixtures.contents(of: env.data) == oldFiles)
     }
 
+    /// The S3 lifecycle rule expires `<ts>/` folders after 30 days but never latest/: if backups
+    /// stopped, latest/ alone must still restore.
+    @Test(arguments: BackupKind.allCases)
+    func latestStillRestoresWhenItsDatedFolderExpired(backupKind: BackupKind) async throws {
+        let env = try makeEnv(.memory)
+        defer { try? FileManager.default.removeItem(at: env.dir) }
+        let files = try BackupFixtures.makeStore(at: env.data)
+        let engine = env.engine()
+        let result = try await engine.backup(directory: env.data, kind: backupKind)
+        let dated = try await env.store.list(prefix: result.timestamp.text + "/").map(\.key)
+        #expect(!dated.isEmpty)
+        try await env.store.delete(keys: dated)
+        _ = try await engine.verify(.latest)
+        try FileManager.default.removeItem(at: env.data)
+        guard case .restored = try await engine.initialize(directory: env.data) else {
+            Issue.record("expected a restore from latest/")
+            return
+        }
+        #expect(try BackupFixtures.contents(of: env.data) == files)
+        // A tampered latest/ copy is still caught by the checksum.
+        if backupKind == .full {
+            try await env.store.put(Data("tampered".utf8), key: BackupLayout.latestArchiveKey)
+            await #expect(throws: BackupError.self) { _ = try await engine.verify(.latest) }
+        }
+    }
+
     @Test func initWithoutAnyBackupKeepsGoing() async throws {
         let env = try makeEnv(.memory)
         defer { try? FileManager.default.removeItem(at: env.dir) }

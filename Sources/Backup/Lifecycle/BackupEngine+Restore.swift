@@ -32,6 +32,12 @@ extension BackupEngine {
             do {
                 return try await manifest(for: .timestamp(pointer.timestamp))
             } catch let error as BackupError where error.code == .noBackup {
+                // `<ts>/` may have been expired by an S3 lifecycle rule; latest/ holds a full copy
+                // (manifest + archive) or, for incremental backups, names shared objects.
+                if try await latestCopyIsUsable(pointer) {
+                    logger.warning("backup.latest.folder_missing", ["backup.timestamp": .string(pointer.timestamp.text)])
+                    return pointer
+                }
                 throw BackupError(code: .invalidManifest,
                                   message: "latest/ names backup \(pointer.timestamp.text), which is missing at \(store.displayURL)")
             }
@@ -48,7 +54,14 @@ extension BackupEngine {
                 throw BackupError(code: .invalidManifest, message: "full backup \(manifest.timestamp.text) without archive")
             }
             let local = work.appendingPathComponent("download-\(BackupLayout.archiveName)")
-            do { try await store.getFile(key: archive.key, to: local) } catch {
+            do {
+                do { try await store.getFile(key: archive.key, to: local) } catch let error as ObjectStoreError
+                    where error.code == .notFound {
+                    // The dated folder expired: fall back to latest/'s copy (checked by sha256 below).
+                    guard try await latestCopyIsUsable(manifest) else { throw error }
+                    try await store.getFile(key: BackupLayout.latestArchiveKey, to: local)
+                }
+            } catch {
                 let notFound = (error as? ObjectStoreError)?.code == .notFound
                 throw BackupError(code: notFound ? .noBackup : .store,
                                   message: "downloading \(archive.key) failed at \(store.displayURL)",
@@ -83,6 +96,17 @@ extension BackupEngine {
             try Self.compare(results, with: manifest)
             try Self.fsyncTree(target)
         }
+    }
+
+    /// Whether latest/ alone can restore `manifest` (its pointer equals it and, for a full backup,
+    /// latest/store.tar.gz has the archive's size; the checksum is verified after download).
+    func latestCopyIsUsable(_ manifest: BackupManifest) async throws -> Bool {
+        guard let pointer = try? await fetchManifest(key: BackupLayout.latestManifestKey), pointer == manifest else {
+            return false
+        }
+        guard let archive = manifest.archive else { return true }
+        let info = try? await store.head(key: BackupLayout.latestArchiveKey)
+        return info?.size == archive.size
     }
 
     /// Checks that the files written are exactly the manifest's, with its sizes and digests.

@@ -37,6 +37,14 @@ public struct BackupManifest: Sendable, Codable, Equatable {
         public var sha256: String
         /// Content-addressed key (incremental backups), else nil.
         public var object: String?
+
+        /// Creates a file record.
+        public init(path: String, size: Int64, sha256: String, object: String?) {
+            self.path = path
+            self.size = size
+            self.sha256 = sha256
+            self.object = object
+        }
     }
 
     /// The archive of a full backup.
@@ -49,6 +57,14 @@ public struct BackupManifest: Sendable, Codable, Equatable {
         public var sha256: String
         /// The top-level folder of every entry in the tar.
         public var root: String
+
+        /// Creates an archive record.
+        public init(key: String, size: Int64, sha256: String, root: String) {
+            self.key = key
+            self.size = size
+            self.sha256 = sha256
+            self.root = root
+        }
     }
 
     /// Identifies the document type.
@@ -67,6 +83,21 @@ public struct BackupManifest: Sendable, Codable, Equatable {
     public var files: [File]
     public var totalBytes: Int64
     public var summary: StoreSummary?
+
+    /// Creates a manifest (call ``validate(source:)`` before publishing it).
+    public init(kind: BackupKind, timestamp: BackupTimestamp, createdAt: Date, toolVersion: String,
+                storeFormatVersion: Int?, archive: Archive?, files: [File], totalBytes: Int64,
+                summary: StoreSummary?) {
+        self.kind = kind
+        self.timestamp = timestamp
+        self.createdAt = createdAt
+        self.toolVersion = toolVersion
+        self.storeFormatVersion = storeFormatVersion
+        self.archive = archive
+        self.files = files
+        self.totalBytes = totalBytes
+        self.summary = summary
+    }
 
     /// Encodes as stable, sorted, pretty JSON.
     public func encoded() throws -> Data {

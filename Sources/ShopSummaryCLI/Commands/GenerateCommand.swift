@@ -53,13 +53,13 @@ struct GenerateCommand: CLICommand {
     func run(_ context: CommandContext) async throws -> Int32 {
         ShutdownSignal.install()
         let logger = context.logger.with(["run.id": .string(runID)])
-        let providers = try ProviderSelection.make(arguments, environment: context.environment, logger: logger)
+        let providers = try PipelineProviders.make(arguments, environment: context.environment, logger: logger)
         let input = try PreparedInput.load(input: PipelineOptions.url(try arguments.require("--input")),
                                            mapping: PipelineOptions.loadMapping(arguments.value("--mapping")),
                                            rules: PipelineOptions.loadRules(arguments.value("--rules")), logger: logger)
         let database = try PipelineOptions.openDatabase(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir,
                                                         logger: logger)
-        let retriever = try ExampleLibrary(database: database, embedder: providers.embedder).retriever(for: [category])
+        let retriever = try ExampleLibrary(database: database, embedder: providers.embedder).retriever(for: [category], k: topK)
         let layout = try RunLayout(outputDirectory: PipelineOptions.url(arguments.value("--output") ?? PipelineOptions.defaultOutput),
                                    runID: runID)
         var configuration = BatchRunner.Configuration()

@@ -32,8 +32,10 @@ enum PipelineOptions {
                                     help: "Prompt files directory (default ./prompts, else built-in)")
     static let maxFailureRatio = OptionSpec("--max-failure-ratio", .value(placeholder: "R"),
                                             help: "Exit 1 when more than this share of shops failed", default: "0.1")
-    static let llm = OptionSpec("--llm", .value(placeholder: "NAME"), help: "Generator: offline (default)")
-    static let embedder = OptionSpec("--embedder", .value(placeholder: "NAME"), help: "Embedder: offline (default)")
+    static let llm = OptionSpec("--llm", .value(placeholder: "NAME"),
+                                help: "Generator: auto|offline|gemini|vertex|openai (default auto: first with credentials)")
+    static let embedder = OptionSpec("--embedder", .value(placeholder: "NAME"),
+                                     help: "Embedder: offline|gemini|vertex|openai (default offline)")
     static let config = OptionSpec("--config", .value(placeholder: "FILE"), help: "Provider configuration JSON")
 
     static let providerSpecs = [llm, embedder, config]
@@ -68,33 +70,21 @@ enum PipelineOptions {
     }
 }
 
-/// The embedder and generator chosen by `--llm`/`--embedder`/`--config` and the environment.
-/// Seam: only `offline` is wired here; the providers' factory replaces `make` when it lands.
-struct ProviderSelection {
-    var embedder: any Embedder
-    var generator: any Generator
-
+/// The embedder and generator chosen by `--llm`/`--embedder`/`--config` and the environment,
+/// through the providers' factory.
+enum PipelineProviders {
     static func make(_ arguments: ParsedArguments, environment: [String: String], logger: Logger) throws
         -> ProviderSelection
     {
         var flags = ProviderConfiguration()
         flags.llm = arguments.value("--llm")
         flags.embedder = arguments.value("--embedder")
-        let configuration: ProviderConfiguration
-        do {
-            configuration = try ProviderConfiguration.resolve(flags: flags, environment: environment,
-                                                              configFile: arguments.value("--config").map(PipelineOptions.url))
-        } catch {
-            throw UsageError(command: arguments.commandPath.joined(separator: " "), message: "\(error)")
-        }
-        let llm = configuration.llm ?? "auto"
-        let embedderName = configuration.embedder ?? "offline"
-        for (flag, name) in [("--llm", llm), ("--embedder", embedderName)] where !["offline", "auto"].contains(name) {
-            throw UsageError(command: arguments.commandPath.joined(separator: " "),
-                             message: "\(flag) \(name): only 'offline' is wired into this command yet")
-        }
-        if llm == "auto" { logger.notice("providers.auto_offline", ["llm": "offline"]) }
-        return ProviderSelection(embedder: OfflineEmbedder(dimension: configuration.embeddingDimension ?? 384),
-                                 generator: OfflineGenerator())
+        let configFile = arguments.value("--config").map(PipelineOptions.url)
+        let configuration = try ProviderConfiguration.resolve(flags: flags, environment: environment,
+                                                              configFile: configFile)
+        let selection = try ProviderFactory.make(configuration: configuration, environment: environment,
+                                                 offlineGenerator: OfflineGenerator(), logger: logger)
+        logger.info("providers.selected", ["providers.note": .string(selection.selectionNote)])
+        return selection
     }
 }

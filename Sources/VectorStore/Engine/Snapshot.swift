@@ -1,6 +1,7 @@
 import CryptoSupport
 import Foundation
 import Synchronization
+import VectorIndex
 
 /// Where a live row is: segment position in the snapshot and row ordinal in the segment.
 struct RowRef: Sendable, Hashable {
@@ -26,6 +27,30 @@ final class Snapshot: Sendable {
     let manifest: Manifest
     let segments: [LiveSegment]
     private let idIndexCache = Mutex<[String: RowRef]?>(nil)
+    private let textIndexCache = Mutex<TextIndex?>(nil)
+
+    /// BM25 over the live documents of this snapshot; `refs[id]` locates BM25 document `id`.
+    struct TextIndex: Sendable {
+        let bm25: BM25Index
+        let refs: [RowRef]
+    }
+
+    /// The BM25 index of this snapshot's documents (built once per snapshot, on first use).
+    func textIndex() -> TextIndex {
+        if let cached = textIndexCache.withLock({ $0 }) { return cached }
+        var bm25 = BM25Index()
+        var refs: [RowRef] = []
+        for (s, live) in segments.enumerated() {
+            for r in 0..<live.segment.rowCount where live.isLive(r) {
+                guard let doc = live.segment.document(r) else { continue }
+                bm25.add(id: Int32(refs.count), text: doc)
+                refs.append(RowRef(segment: s, row: r))
+            }
+        }
+        let built = TextIndex(bm25: bm25, refs: refs)
+        textIndexCache.withLock { $0 = built }
+        return built
+    }
 
     init(manifest: Manifest, segments: [LiveSegment]) {
         self.manifest = manifest

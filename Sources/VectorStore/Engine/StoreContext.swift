@@ -1,6 +1,7 @@
 import Foundation
 import Observability
 import Synchronization
+import VectorIndex
 
 /// What every collection handle of one ``VectorDatabase`` shares: paths, configuration, logger
 /// and a cache of loaded segments (immutable files, keyed by absolute path).
@@ -9,6 +10,8 @@ final class StoreContext: Sendable {
     let configuration: VectorDatabase.Configuration
     let logger: Logger
     private let segments = Mutex<[String: Segment]>([:])
+    /// HNSW indexes by segment data path (loaded, or rebuilt when the file was damaged).
+    private let indexes = Mutex<[String: HNSWIndex]>([:])
     let writerTag: String
 
     init(root: String, configuration: VectorDatabase.Configuration, logger: Logger) {
@@ -37,10 +40,33 @@ final class StoreContext: Sendable {
         }
     }
 
+    /// The HNSW index of a segment: cached, else loaded from its file, else (missing or damaged
+    /// file) rebuilt from the segment's rows; `repair` is then called with the rebuilt index.
+    func index(_ entry: SegmentEntry, segment: Segment, metric: DistanceMetric, log: ManifestLog,
+               repair: (HNSWIndex, StorageError) -> Void) throws -> HNSWIndex? {
+        guard let file = entry.index else { return nil }
+        if let cached = indexes.withLock({ $0[segment.path] }) { return cached }
+        let index: HNSWIndex
+        do {
+            index = try SegmentIndexes.load(file, segment: segment, metric: metric, log: log)
+        } catch let error as StorageError {
+            logger.warning("rebuilding damaged HNSW index", [
+                "file.path": .string(log.directory + "/" + file.file), "error.short": .string(error.shortDescription),
+            ])
+            index = try SegmentIndexes.build(segment, metric: metric, configuration: configuration.hnsw)
+            repair(index, error)
+        }
+        indexes.withLock { $0[segment.path] = index }
+        return index
+    }
+
     /// Drops cached segments of `log` that `keep` does not name (old snapshots keep theirs alive).
     func evict(in log: ManifestLog, keeping keep: Set<String>) {
         let prefix = log.directory + "/"
         segments.withLock { cache in
+            for key in cache.keys where key.hasPrefix(prefix) && !keep.contains(key) { cache[key] = nil }
+        }
+        indexes.withLock { cache in
             for key in cache.keys where key.hasPrefix(prefix) && !keep.contains(key) { cache[key] = nil }
         }
     }

@@ -1,0 +1,176 @@
+import Foundation
+import VectorStore
+
+/// Shared pieces of the `db` commands: options, opening the store, record input and output.
+enum DbSupport {
+    static let dataDir = OptionSpec("--data-dir", .value(placeholder: "DIR"), help: "Vector store directory.",
+                                    default: "./.shop-summary/db")
+    static let json = OptionSpec("--json", help: "Print JSON instead of text.")
+    static let collection = OptionSpec("--collection", .value(placeholder: "NAME"), help: "Collection name.", required: true)
+
+    /// Opens the store; `SHOP_SUMMARY_DB_GC_GRACE` (seconds) overrides the garbage-collection grace
+    /// period `SHOP_SUMMARY_DB_SEGMENT_ROWS` the rows per segment file and `SHOP_SUMMARY_DB_HNSW_MIN_ROWS`
+    /// the segment size from which an HNSW index is built (tests).
+    static func open(_ arguments: ParsedArguments, environment: [String: String]) throws -> VectorDatabase {
+        var config = VectorDatabase.Configuration()
+        if let g = environment["SHOP_SUMMARY_DB_GC_GRACE"], let seconds = Double(g), seconds >= 0 {
+            config.gcGracePeriod = seconds
+        }
+        if let r = environment["SHOP_SUMMARY_DB_SEGMENT_ROWS"], let rows = Int(r), rows > 0 { config.maxSegmentRows = rows }
+        if let r = environment["SHOP_SUMMARY_DB_HNSW_MIN_ROWS"], let rows = Int(r), rows > 0 { config.hnswMinRows = rows }
+        let dir = arguments.value("--data-dir") ?? "./.shop-summary/db"
+        return try VectorDatabase(directory: URL(fileURLWithPath: dir), configuration: config)
+    }
+
+    static func usage(_ arguments: ParsedArguments, _ message: String) -> UsageError {
+        UsageError(command: arguments.commandPath.joined(separator: " "), message: message)
+    }
+
+    /// Parses a JSON array of numbers (`--vector '[0.1, 0.2]'`).
+    static func vector(_ text: String, option: String, _ arguments: ParsedArguments) throws -> [Float] {
+        guard let value = try? JSONValue(parsing: text), case .array(let items) = value else {
+            throw usage(arguments, "\(option) must be a JSON array of numbers")
+        }
+        return try items.map { item in
+            switch item {
+            case .int(let i): return Float(i)
+            case .double(let d): return Float(d)
+            default: throw usage(arguments, "\(option) must contain only numbers")
+            }
+        }
+    }
+
+    /// Parses one record object: `{"id", "embedding"|"vector", "document"?, "metadata"?}`.
+    static func record(_ value: JSONValue, file: String, line: Int) throws -> VectorRecord {
+        func bad(_ field: String, _ why: String) -> InputError {
+            InputError(message: "\(file):\(line): field '\(field)': \(why)")
+        }
+        guard case .object = value else { throw InputError(message: "\(file):\(line): expected a JSON object") }
+        guard case .string(let id)? = value["id"] else { throw bad("id", "missing or not a string") }
+        var vector: [Float] = []
+        if let v = value["embedding"] ?? value["vector"] {
+            guard case .array(let items) = v else { throw bad("embedding", "not an array") }
+            vector = try items.map {
+                switch $0 {
+                case .int(let i): return Float(i)
+                case .double(let d): return Float(d)
+                default: throw bad("embedding", "contains a non-number")
+                }
+            }
+        }
+        var document: String?
+        if let d = value["document"] {
+            switch d {
+            case .string(let s): document = s
+            case .null: document = nil
+            default: throw bad("document", "not a string")
+            }
+        }
+        var metadata: Metadata = [:]
+        if let m = value["metadata"] {
+            switch m {
+            case .object(let members):
+                for (k, v) in members {
+                    guard let mv = v.metadataValue else { throw bad("metadata.\(k)", "must be a string, number or bool") }
+                    metadata[k] = mv
+                }
+            case .null: break
+            default: throw bad("metadata", "not an object")
+            }
+        }
+        return VectorRecord(id: id, vector: vector, document: document, metadata: metadata)
+    }
+
+    /// Records from `--file` (JSON Lines, or a JSON array; `-` is stdin) or the single-record options.
+    static func records(_ arguments: ParsedArguments) throws -> [VectorRecord] {
+        if let file = arguments.value("--file") {
+            let data: Data
+            if file == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let d = FileManager.default.contents(atPath: file) else {
+                    throw InputError(message: "cannot read input file \(file)", exitCode: ExitCode.noInput)
+                }
+                data = d
+            }
+            let bytes = [UInt8](data)
+            if bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: "[") {
+                let value: JSONValue
+                do { value = try JSONValue(parsing: bytes) } catch {
+                    throw InputError(message: "\(file): invalid JSON: \(error)")
+                }
+                guard case .array(let items) = value else { throw InputError(message: "\(file): expected an array") }
+                return try items.enumerated().map { try record($1, file: file, line: $0 + 1) }
+            }
+            var result: [VectorRecord] = []
+            var lineNumber = 0
+            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                lineNumber += 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+                let value: JSONValue
+                do { value = try JSONValue(parsing: Array(line)) } catch {
+                    throw InputError(message: "\(file):\(lineNumber): invalid JSON: \(error)")
+                }
+                result.append(try record(value, file: file, line: lineNumber))
+            }
+            return result
+        }
+        guard let id = arguments.value("--id") else { throw usage(arguments, "give --file FILE or --id with --vector") }
+        var metadata: Metadata = [:]
+        if let m = arguments.value("--metadata") {
+            guard let value = try? JSONValue(parsing: m), case .object(let members) = value else {
+                throw usage(arguments, "--metadata must be a JSON object")
+            }
+            for (k, v) in members {
+                guard let mv = v.metadataValue else { throw usage(arguments, "--metadata value of '\(k)' must be a scalar") }
+                metadata[k] = mv
+            }
+        }
+        let values = try arguments.value("--vector").map { try Self.vector($0, option: "--vector", arguments) } ?? []
+        return [VectorRecord(id: id, vector: values, document: arguments.value("--document"), metadata: metadata)]
+    }
+
+    static let recordOptions: [OptionSpec] = [
+        OptionSpec("--file", .value(placeholder: "FILE"),
+                   help: "JSON Lines (or a JSON array) of {\"id\", \"embedding\", \"document\", \"metadata\"}; '-' reads stdin."),
+        OptionSpec("--id", .value(placeholder: "ID"), help: "Id of a single record (instead of --file)."),
+        OptionSpec("--vector", .value(placeholder: "JSON"), help: "Vector of the single record, e.g. '[0.1, 0.2]'."),
+        OptionSpec("--document", .value(placeholder: "TEXT"), help: "Document of the single record."),
+        OptionSpec("--metadata", .value(placeholder: "JSON"), help: "Metadata object of the single record."),
+    ]
+
+    static func metadataJSON(_ m: Metadata) -> JSONValue {
+        .object(m.keys.sorted().map { ($0, m[$0]!.jsonValue) })
+    }
+
+    static func recordJSON(_ r: VectorRecord, includeVector: Bool) -> JSONValue {
+        var members: [(String, JSONValue)] = [("id", .string(r.id))]
+        members.append(("document", r.document.map { .string($0) } ?? .null))
+        members.append(("metadata", metadataJSON(r.metadata)))
+        if includeVector { members.append(("embedding", .array(r.vector.map { .double(Double($0)) }))) }
+        return .object(members)
+    }
+
+    static func hitJSON(_ h: QueryHit) -> JSONValue {
+        .object([("id", .string(h.id)), ("distance", .double(Double(h.distance))),
+                 ("document", h.document.map { .string($0) } ?? .null), ("metadata", metadataJSON(h.metadata))])
+    }
+
+    static func filters(_ arguments: ParsedArguments) throws -> (MetadataFilter?, DocumentFilter?) {
+        let w = try arguments.value("--where").map { try MetadataFilter(json: $0) }
+        let d = try arguments.value("--where-document").map { try DocumentFilter(json: $0) }
+        return (w, d)
+    }
+
+    static let filterOptions: [OptionSpec] = [
+        OptionSpec("--where", .value(placeholder: "JSON"), help: "Chroma-style metadata filter, e.g. '{\"rating\": {\"$gte\": 4}}'."),
+        OptionSpec("--where-document", .value(placeholder: "JSON"), help: "Document filter, e.g. '{\"$contains\": \"파스타\"}'."),
+    ]
+}
+
+/// Bad input file content: names the file, line and field; exit 65 (or 66 when unreadable).
+struct InputError: Error, CLIReportableError {
+    var message: String
+    var exitCode: Int32 = ExitCode.dataError
+    var cliMessage: String { "error: \(message)" }
+}

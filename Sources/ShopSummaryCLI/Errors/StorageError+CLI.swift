@@ -1,0 +1,28 @@
+import VectorStore
+
+/// How vector-store errors look on the command line: one message naming the file or collection,
+/// no stack trace; corruption and bad data exit 65.
+extension StorageError: CLIReportableError {
+    public var exitCode: Int32 {
+        switch code {
+        case .corruptFile, .missingFile, .formatVersion, .dimensionMismatch, .duplicateID, .idNotFound,
+             .invalidFilter, .invalidArgument, .collectionExists:
+            ExitCode.dataError
+        case .collectionNotFound: ExitCode.noInput
+        case .commitConflict, .lockTimeout: ExitCode.interrupted
+        default: ExitCode.failure
+        }
+    }
+
+    public var cliMessage: String {
+        var text = "error: \(shortDescription): \(description)"
+        switch code {
+        case .corruptFile, .missingFile:
+            text += "\nhint: run 'shop-summary db verify' for a full report; restore from backup with 'shop-summary restore'"
+        case .collectionNotFound:
+            text += "\nhint: 'shop-summary db stats' lists the collections"
+        default: break
+        }
+        return text
+    }
+}

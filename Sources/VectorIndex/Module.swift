@@ -1,1 +1,0 @@
-// VectorIndex module: see README.md in this folder and docs/ARCHITECTURE.md.

@@ -1,0 +1,84 @@
+import Observability
+import VectorIndex
+
+extension VectorCollection {
+    /// Top-k over a snapshot: per segment, the planner picks an exact scan (small segment, or a
+    /// filter that keeps few rows) or the segment's HNSW index; results merge into one top-k.
+    func search(_ snap: Snapshot, query: [Float], k: Int, rowFilter: ExactSearch.RowFilter?) throws -> [TopK.Entry] {
+        let config = context.configuration
+        var top = TopK(k: k)
+        for (s, live) in snap.segments.enumerated() {
+            let seg = live.segment
+            let liveRows = seg.rowCount - live.deletedRows.count
+            var allowed: [Bool]?
+            var matching: Int?
+            if let rowFilter {
+                var mask = [Bool](repeating: false, count: seg.rowCount)
+                var n = 0
+                for r in 0..<seg.rowCount where live.isLive(r) && rowFilter(s, r) {
+                    mask[r] = true
+                    n += 1
+                }
+                allowed = mask
+                matching = n
+            } else if let mask = live.deletedMask {
+                allowed = mask.map { !$0 }
+                matching = liveRows
+            }
+            if matching == 0 { continue }
+            let strategy = config.planner.strategy(rowCount: seg.rowCount, matchingCount: matching, k: k)
+            let useHNSW = strategy == .hnsw && live.entry.index != nil
+            if context.logger.logLevel <= .debug {
+                context.logger.debug("query plan", [
+                    "collection.name": .string(name), "segment.file": .string(live.entry.data.file),
+                    "plan": .string(useHNSW ? "hnsw" : "exact"), "rows.matching": .int(matching ?? liveRows),
+                ])
+            }
+            if useHNSW,
+               let index = try context.index(live.entry, segment: seg, metric: metric, log: log,
+                                             repair: { rebuilt, _ in repairIndex(dataFile: live.entry.data.file, rebuilt) })
+            {
+                let hits: [SearchResult]
+                do {
+                    if let allowed {
+                        hits = try index.search(query, k: k, ef: max(config.hnsw.efSearch, k), filter: { allowed[Int($0)] })
+                    } else {
+                        hits = try index.search(query, k: k, ef: max(config.hnsw.efSearch, k))
+                    }
+                } catch {
+                    throw StorageError(code: .internal, message: "HNSW search failed on \(seg.path)", path: seg.path, cause: error)
+                }
+                for h in hits {
+                    let r = Int(h.id)
+                    top.offer(ExactSearch.distance(snap, segment: s, row: r, query: query), segment: s, row: r)
+                }
+            } else {
+                ExactSearch.scan(snap, segment: s, query: query, allowed: allowed, filter: nil, into: &top)
+            }
+        }
+        return top.entries
+    }
+
+    /// Persists a rebuilt index for the segment `dataFile` (best effort: another writer may have
+    /// compacted the segment away, and a failure leaves the in-memory rebuild in use).
+    func repairIndex(dataFile: String, _ index: HNSWIndex) {
+        do {
+            let file = "data/hnsw-" + UUIDString.make() + ".hnsw"
+            let path = log.directory + "/" + file
+            _ = try AtomicFile.publish(index.serialized(includeVectors: false), to: path, exclusive: true)
+            let (checksum, size) = try POSIXFile.checksum(path)
+            let entry = FileEntry(file: file, bytes: size, checksum: checksum)
+            let done = try commit("repair index") { snap, created in
+                created.append(path)
+                guard let i = snap.manifest.segments.firstIndex(where: { $0.data.file == dataFile }) else { return nil }
+                var m = nextManifest(from: snap)
+                m.segments[i].index = entry
+                return m
+            }
+            if done == nil { try? POSIXFile.remove(path) }
+            context.logger.notice("rebuilt HNSW index persisted", ["collection.name": .string(name), "file.path": .string(path)])
+        } catch {
+            context.logger.warning("could not persist rebuilt index", ["collection.name": .string(name)])
+        }
+    }
+}
