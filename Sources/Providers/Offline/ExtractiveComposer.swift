@@ -98,6 +98,16 @@ struct ExtractiveComposer: Sendable {
         return frames[(position + variant) % frames.count].replacingOccurrences(of: "%@", with: sentence)
     }
 
+    /// A sentence naming the reviews' most frequent keyword tags, when there are any.
+    func keywordSentence() -> String? {
+        guard let tags = fact(ExtractiveFacts.keywords) else { return nil }
+        let list = tags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.prefix(3)
+        guard !list.isEmpty else { return nil }
+        if english { return "Reviewers most often tag it \(list.map { "\"\($0)\"" }.joined(separator: ", "))." }
+        let quoted = list.map { "‘\($0)’" }.joined(separator: ", ")
+        return pick(["방문자 리뷰에서는 \(quoted)라는 평가가 가장 많다.", "리뷰 키워드로는 \(quoted)가 자주 꼽힌다."], salt: 3)
+    }
+
     /// Category signal sentences in order of importance for the category.
     func signals() -> [String] {
         var out: [String] = []

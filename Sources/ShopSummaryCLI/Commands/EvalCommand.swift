@@ -19,7 +19,7 @@ struct EvalCommand: CLICommand {
         options: [
             OptionSpec("--input", .value(placeholder: "FILE"), help: "Shops (JSON Lines, plain or .gz)", required: true),
             OptionSpec("--mapping", .value(placeholder: "FILE"), help: "Input mapping file (default: native schema)"),
-            OptionSpec("--rules", .value(placeholder: "FILE"), help: "Category rules file", default: "config/category-rules.json"),
+            OptionSpec("--rules", .value(placeholder: "FILE"), help: "Category rules (default config/category-rules.json, else built-in)"),
             OptionSpec("--examples", .value(placeholder: "FILE"), help: "Curated examples (JSON Lines)", default: "samples/examples.jsonl"),
             OptionSpec("--data-dir", .value(placeholder: "DIR"), help: "Retrieve examples from this store's <category>_examples collections instead of --examples"),
             OptionSpec("--run-dir", .value(placeholder: "DIR"), help: "Evaluate this run's outputs instead of generating"),
@@ -27,12 +27,13 @@ struct EvalCommand: CLICommand {
             OptionSpec("--k", .value(placeholder: "N"), help: "Examples per prompt", default: "3"),
             OptionSpec("--report", .value(placeholder: "FILE"), help: "Also write the JSON report here"),
             OptionSpec("--html", .value(placeholder: "FILE"), help: "Also write the HTML section here"),
+            OptionSpec("--summaries", .value(placeholder: "FILE"), help: "Also write every evaluated summary here (JSON Lines)"),
             OptionSpec("--strict", .flag, help: "Exit 1 when an acceptance target is missed"),
         ])
 
     let input: String
     let mapping: String?
-    let rules: String
+    let rules: String?
     let examples: String
     let dataDir: String?
     let runDir: String?
@@ -40,12 +41,13 @@ struct EvalCommand: CLICommand {
     let k: Int
     let report: String?
     let html: String?
+    let summaries: String?
     let strict: Bool
 
     init(arguments: ParsedArguments) throws {
         input = try arguments.require("--input")
         mapping = arguments.value("--mapping")
-        rules = arguments.value("--rules") ?? "config/category-rules.json"
+        rules = arguments.value("--rules")
         examples = arguments.value("--examples") ?? "samples/examples.jsonl"
         dataDir = arguments.value("--data-dir")
         runDir = arguments.value("--run-dir")
@@ -53,6 +55,7 @@ struct EvalCommand: CLICommand {
         k = try arguments.int("--k", in: 1...10) ?? 3
         report = arguments.value("--report")
         html = arguments.value("--html")
+        summaries = arguments.value("--summaries")
         strict = arguments.flag("--strict")
     }
 
@@ -70,7 +73,14 @@ struct EvalCommand: CLICommand {
         let started = Date()
         let mappingValue = try mapping.map { try InputMapping.load(from: URL(fileURLWithPath: $0)) } ?? .native
         let shopInput = try ShopReader.read(url: URL(fileURLWithPath: input), mapping: mappingValue, logger: context.logger)
-        let categoryRules = try CategoryRules.load(from: URL(fileURLWithPath: rules))
+        let categoryRules: CategoryRules
+        if let rules {
+            categoryRules = try CategoryRules.load(from: URL(fileURLWithPath: rules))
+        } else if FileManager.default.fileExists(atPath: "config/category-rules.json") {
+            categoryRules = try CategoryRules.load(from: URL(fileURLWithPath: "config/category-rules.json"))
+        } else {
+            categoryRules = try CategoryRules.builtin()
+        }
         let promptBuilder = try PromptBuilder(configuration: .init(directory: prompts.map { URL(fileURLWithPath: $0) }))
         var versions: [String: String] = [:]
         for category in ShopCategory.allCases { versions[category.rawValue] = promptBuilder.promptVersion(for: category) }
@@ -80,7 +90,14 @@ struct EvalCommand: CLICommand {
         var generatorName = OfflineGenerator().descriptor.provider + "/" + OfflineGenerator().descriptor.model
         var embedderName = "-"
         if let runDir {
-            allExamples = try EvalInputs.readExamples(at: URL(fileURLWithPath: examples))
+            if let dataDir {
+                guard FileManager.default.fileExists(atPath: dataDir) else {
+                    throw PipelineError(code: .inputMissing, message: "data directory \(dataDir) does not exist")
+                }
+                allExamples = try Self.storedExamples(try VectorDatabase(directory: URL(fileURLWithPath: dataDir), logger: context.logger))
+            } else {
+                allExamples = try EvalInputs.readExamples(at: URL(fileURLWithPath: examples))
+            }
             let byID = Dictionary(allExamples.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let shops = Dictionary(shopInput.shops.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let rows = try EvalInputs.readRun(at: URL(fileURLWithPath: runDir))
@@ -122,9 +139,30 @@ struct EvalCommand: CLICommand {
         let result = SummaryEvaluator().evaluate(items, allExamples: allExamples, info: info)
         let json = try result.jsonText()
         if let report { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: report)) }
+        if let summaries { try Self.writeSummaries(items, to: URL(fileURLWithPath: summaries)) }
         if let html { try Data(result.htmlSection().utf8).write(to: URL(fileURLWithPath: html)) }
         context.print(json)
         return strict && !result.acceptance.passed ? ExitCode.failure : ExitCode.success
+    }
+
+    /// One JSON object per evaluated shop: id, category, summary or failure, examples used.
+    static func writeSummaries(_ items: [EvaluatedSummary], to url: URL) throws {
+        var text = ""
+        for item in items {
+            var row: [String: Any] = ["shop_id": item.shop.id, "name": item.shop.name, "category": item.category.rawValue,
+                                      "example_ids": item.examples.map(\.id), "examples_fallback": item.usedFallback,
+                                      "attempts": item.attempts]
+            if let output = item.output {
+                row["summary"] = output.summary
+                row["highlights"] = output.highlights
+                row["keywords"] = output.keywords
+            } else {
+                row["failure_reason"] = item.failureReason ?? "no summary"
+            }
+            let data = try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys, .withoutEscapingSlashes])
+            text += String(decoding: data, as: UTF8.self) + "\n"
+        }
+        try Data(text.utf8).write(to: url)
     }
 
     /// Every example stored in the `<category>_examples` collections.
