@@ -54,6 +54,22 @@ struct FakeServerBatchTests {
         #expect(log.filter { $0["kind"] as? String == "batch_create" && $0["model"] as? String == model }.count == 1)
     }
 
+    @Test func runRecordsTheJobBeforeWaitingAndReusesIt() async throws {
+        let model = FakeLLMServer.uniqueModel("batch-run")
+        let reqs = requests(4)
+        let ledger = LedgerBox()
+        let first = try await generator(model: model, inlineLimit: 10_000_000)
+            .run(reqs, displayName: "run", existingJob: nil, poll: fast) { await ledger.set($0) }
+        #expect(await ledger.job == first.jobName)
+        #expect(first.results.count == 4)
+        // Restart: the ledger's job is polled again, nothing is submitted.
+        let again = try await generator(model: model, inlineLimit: 10_000_000)
+            .run(reqs, displayName: "run", existingJob: await ledger.job, poll: fast) { _ in Issue.record("must not submit") }
+        #expect(again.jobName == first.jobName)
+        let log = try await server.admin("GET", "_log")["log"] as? [[String: Any]] ?? []
+        #expect(log.filter { $0["kind"] as? String == "batch_create" && $0["model"] as? String == model }.count == 1)
+    }
+
     @Test func failedAndCancelledJobsAreClassified() async throws {
         let model = FakeLLMServer.uniqueModel("batch-fail")
         try await server.setFaults(model: model, #"{"batch_fail": true, "batch_polls": 1}"#)
@@ -78,4 +94,9 @@ struct FakeServerBatchTests {
         }
         #expect(error?.code == .configuration)
     }
+}
+
+actor LedgerBox {
+    private(set) var job: String?
+    func set(_ value: String) { job = value }
 }

@@ -106,3 +106,32 @@ struct GeminiGeneratorTests {
                 "https://aiplatform.googleapis.com/v1/projects/p1/locations/global/publishers/google/models/m:embedContent")
     }
 }
+
+/// A token provider handing out numbered tokens and counting invalidations.
+actor CountingTokens: AccessTokenProvider {
+    private var issued = 0
+    private(set) var invalidations = 0
+    func accessToken() async throws -> String { "tok-\(issued)" }
+    func invalidate() async {
+        invalidations += 1
+        issued += 1
+    }
+}
+
+@Suite("Vertex token refresh on 401")
+struct TokenRefreshTests {
+    @Test func rejectedTokenIsDroppedAndTheCallRepeatedOnce() async throws {
+        let stub = StubTransport { request, _ in
+            request.headers["Authorization"] == "Bearer tok-1"
+                ? Fixtures.geminiResponse(text: Fixtures.goodJSON)
+                : RetryPolicyTests.googleError(401, "UNAUTHENTICATED")
+        }
+        let tokens = CountingTokens()
+        let http = ProviderHTTPClient(transport: stub, clock: ManualProviderClock())
+        let client = GeminiClient(endpoint: .vertex(project: "p", location: "global"), auth: .oauth(tokens), http: http)
+        let result = try await GeminiGenerator(client: client).generate(Fixtures.request())
+        #expect(result.output.summary.hasPrefix("한옥집"))
+        #expect(await tokens.invalidations == 1)
+        #expect(stub.requests.count == 2)
+    }
+}

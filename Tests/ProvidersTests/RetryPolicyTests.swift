@@ -79,6 +79,16 @@ struct RetryPolicyTests {
         #expect(h.clock.sleeps.isEmpty)
     }
 
+    @Test func perDayQuotaStopsLaterCallsWithoutSendingThem() async throws {
+        let details = #"[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaId":"GenerateRequestsPerDayPerProjectPerModel"}]}]"#
+        let h = Harness { _, _ in Self.googleError(429, "RESOURCE_EXHAUSTED", details: details) }
+        for _ in 0..<3 {
+            let error = await #expect(throws: ProviderError.self) { try await h.call() }
+            #expect(error?.code == .quotaExhausted)
+        }
+        #expect(h.stub.requests.count == 1)
+    }
+
     @Test func rateLimitExhaustsAttemptCap() async throws {
         let h = Harness(maxAttempts: 4) { _, _ in Self.googleError(429, "RESOURCE_EXHAUSTED") }
         let error = await #expect(throws: ProviderError.self) { try await h.call() }

@@ -102,42 +102,73 @@ def extract_name(prompt):
 
 def extract_key(prompt):
     m = re.search(r"(?i)(?:shop[_ ]?id|가게\s*ID|key)\s*[:=：]\s*([\w.\-]+)", prompt)
-    return m.group(1) if m else "<none>"
+    if m:
+        return m.group(1)
+    m = re.search(r"(?:^|\n)\s*-?\s*(?:이름|가게\s*이름|name)\s*[:：]\s*(.+)", prompt, re.I)
+    return m.group(1).strip() if m else "<none>"
 
 
 def review_sentences(prompt):
-    block = prompt
-    m = re.search(r"(?s)(?:리뷰|reviews?)[^\n]*\n(.*?)(?:\n\s*\n#|\Z)", prompt, re.I)
-    if m:
-        block = m.group(1)
+    tagged = re.findall(r"(?s)<review\b[^>]*>(.*?)</review>", prompt)
+    if tagged:
+        lines = tagged
+    else:
+        block = prompt
+        m = re.search(r"(?s)(?:^|\n)\s*#*\s*(?:리뷰|reviews?)\s*[:：]?\s*\n(.*?)(?:\n\s*\n|\Z)", prompt, re.I)
+        if m:
+            block = m.group(1)
+        lines = block.splitlines()
     sentences = []
-    for line in block.splitlines():
+    for line in lines:
         line = re.sub(r"^[\s\-*>\d.)\]]+", "", line).strip()
-        line = re.sub(r"</?review[^>]*>", "", line).strip()
-        for s in re.split(r"(?<=[.!?。])\s+|(?<=요)\s+|(?<=다)\s+", line):
-            if len(s) >= 8 and HANGUL.search(s) and ":" not in s[:6]:
-                sentences.append(s.strip())
+        for s in re.split(r"(?<=[.!?。~])\s*|(?<=요)\s+|(?<=다)\s+", line):
+            s = re.sub(r"[^\w\s가-힣.,]", "", s).strip(" .,")
+            s = re.sub(r"\s+", " ", s)
+            if 8 <= len(s) <= 80 and HANGUL.search(s) and ":" not in s:
+                sentences.append(s)
     return sentences
 
 
 def example_sentence(prompt):
+    m = re.search(r"(?s)<example[^>]*>(.*?)</example>", prompt)
+    if m:
+        return m.group(1).strip().split(". ")[0].rstrip(".") + "."
     m = re.search(r"(?is)(?:예시|example)[^\n]*\n+\s*(?:[-*\d.)]+\s*)?(.+)", prompt)
-    return m.group(1).strip() if m else "정갈한 한 끼를 즐길 수 있는 곳입니다."
+    return m.group(1).strip() if m else "정갈한 한 끼를 즐길 수 있는 곳이다."
+
+
+def length_bounds(prompt):
+    m = re.search(r"최소\s*(\d+)\s*자\s*,?\s*최대\s*(\d+)\s*자", prompt) or re.search(r"(\d+)\s*~\s*(\d+)\s*자", prompt)
+    return (int(m.group(1)), int(m.group(2))) if m else (60, 260)
 
 
 def make_summary(prompt, fault):
     name = extract_name(prompt)
-    sents = review_sentences(prompt)
-    picked = sents[:2] if sents else ["방문객들이 음식과 분위기를 고르게 칭찬합니다."]
-    text = f"{name}은(는) 손님들이 꾸준히 찾는 곳으로, " + " ".join(p.rstrip(".") + "." for p in picked)
+    lo, hi = length_bounds(prompt)
+    m = re.search(r"(?:업종|cuisine)\s*[:：]\s*(.+)", prompt)
+    kind = m.group(1).strip() if m else "식당"
+    sents = review_sentences(prompt) or ["방문객들이 음식과 분위기를 고르게 칭찬한다"]
+    parts = [f"{name}은(는) {kind}을(를) 내는 곳이다."]
+    used = []
+    for sent in sents:
+        candidate = " ".join(parts + [f"방문객들은 {sent}라고 전한다."])
+        if len(candidate) > hi - 40:
+            break
+        parts.append(f"방문객들은 {sent}라고 전한다.")
+        used.append(sent)
+        if len(" ".join(parts)) >= lo + 30:
+            break
+    while len(" ".join(parts)) < lo + 5:
+        parts.append("편안하게 식사하기 좋은 분위기다.")
+    text = " ".join(parts)
     if fault == "phone":
-        text += " 예약은 02-1234-5678로 문의하면 됩니다."
+        text += " 예약은 02-1234-5678로 문의하면 된다."
     elif fault == "number":
-        text += " 개업 이후 누적 방문객이 37만 명을 넘었습니다."
+        text += " 개업 이후 누적 방문객이 37만 명을 넘었다."
     elif fault == "copy":
         text = example_sentence(prompt) + " " + text
-    words = re.findall(r"[\uac00-\ud7a3]{2,}", " ".join(picked))
-    return {"summary": text, "highlights": picked[:2], "keywords": list(dict.fromkeys(words))[:3]}
+    words = re.findall(r"[\uac00-\ud7a3]{2,}", " ".join(used or sents))
+    return {"summary": text, "highlights": (used or sents)[:2], "keywords": list(dict.fromkeys(words))[:3]}
 
 
 # ---------------------------------------------------------------- handler

@@ -49,4 +49,23 @@ public struct GeminiBatchGenerator: Sendable {
         }
         return out
     }
+
+    /// Runs a batch job that survives restarts: when `existingJob` (read from the caller's ledger)
+    /// is nil, submits `requests` and hands the new job name to `record` *before* waiting, so a
+    /// crash while polling resumes with the same job instead of paying for a second one.
+    /// - Returns: The job name and the results by key.
+    public func run(_ requests: [GenerationRequest], displayName: String, existingJob: String?,
+                    poll: GeminiBatchClient.PollPolicy = .init(),
+                    record: @Sendable (String) async throws -> Void)
+        async throws -> (jobName: String, results: [String: Result<GenerationResult, ProviderError>])
+    {
+        let job: String
+        if let existingJob {
+            job = existingJob
+        } else {
+            job = try await submit(requests, displayName: displayName)
+            try await record(job)
+        }
+        return (job, try await collect(jobName: job, requests: requests, poll: poll))
+    }
 }

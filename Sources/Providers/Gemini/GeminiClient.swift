@@ -41,14 +41,28 @@ public struct GeminiClient: Sendable {
         }
     }
 
+    /// Runs `call`; when an OAuth token is rejected with 401 (revoked or expired early), drops the
+    /// cached token and runs `call` once more with a fresh one.
+    func withTokenRefresh<T: Sendable>(_ call: @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch let error as ProviderError where error.code == .auth && error.httpStatus == 401 {
+            guard case .oauth(let provider) = auth else { throw error }
+            await provider.invalidate()
+            return try await call()
+        }
+    }
+
     /// `models/{model}:generateContent`.
     public func generateContent(model: String, body: GeminiWire.GenerateRequest,
                                 estimatedTokens: Int) async throws -> GeminiWire.GenerateResponse {
         let url = endpoint.url(model: model, method: "generateContent")
         let context = "\(providerName) generateContent \(model)"
-        return try await http.perform(context: context, estimatedTokens: estimatedTokens,
-                                      makeRequest: { try await jsonRequest(url, body: body) },
-                                      decode: { try Self.decode(GeminiWire.GenerateResponse.self, $0, context: context) })
+        return try await withTokenRefresh {
+            try await http.perform(context: context, estimatedTokens: estimatedTokens,
+                                   makeRequest: { try await jsonRequest(url, body: body) },
+                                   decode: { try Self.decode(GeminiWire.GenerateResponse.self, $0, context: context) })
+        }
     }
 
     /// `models/{model}:embedContent` for one text.
@@ -56,10 +70,12 @@ public struct GeminiClient: Sendable {
         let url = endpoint.url(model: model, method: "embedContent")
         let body = embedRequest(model: model, text: text, task: task, dimension: dimension, includeModel: false)
         let context = "\(providerName) embedContent \(model)"
-        let response = try await http.perform(
-            context: context, estimatedTokens: text.count,
-            makeRequest: { try await jsonRequest(url, body: body) },
-            decode: { try Self.decode(GeminiWire.EmbedResponse.self, $0, context: context) })
+        let response = try await withTokenRefresh {
+            try await http.perform(
+                context: context, estimatedTokens: text.count,
+                makeRequest: { try await jsonRequest(url, body: body) },
+                decode: { try Self.decode(GeminiWire.EmbedResponse.self, $0, context: context) })
+        }
         return response.embedding.values
     }
 

@@ -58,6 +58,13 @@ public protocol AccessTokenProvider: Sendable {
     /// A currently valid bearer token.
     /// - Throws: ``ProviderError`` `.auth` when no token can be obtained.
     func accessToken() async throws -> String
+    /// Drops a cached token the server rejected (401), so the next call fetches a new one.
+    func invalidate() async
+}
+
+extension AccessTokenProvider {
+    /// Default: nothing cached.
+    public func invalidate() async {}
 }
 
 /// How Google requests authenticate.

@@ -1,5 +1,6 @@
 import Foundation
 import Observability
+import Synchronization
 
 /// Sends provider calls with rate limiting, bounded concurrency, classification and retries.
 ///
@@ -40,6 +41,9 @@ public struct ProviderHTTPClient: Sendable {
     public let logger: Logger
     private let limiter: RateLimiter
     private let slots: ConcurrencyLimiter
+    /// Set by the first per-day quota error: later calls fail at once without a request
+    /// (the quota resets at midnight Pacific; retrying each shop would only burn time).
+    private let quotaLatch = QuotaLatch()
 
     /// Creates a client.
     public init(transport: any HTTPTransport, configuration: Configuration = .init(),
@@ -67,6 +71,11 @@ public struct ProviderHTTPClient: Sendable {
         makeRequest: @Sendable () async throws -> HTTPRequest,
         decode: @Sendable (HTTPResponse) throws -> T
     ) async throws -> T {
+        if var tripped = quotaLatch.error {
+            tripped.attempts = 0
+            tripped.message = "\(context): not sent, an earlier call hit the per-day quota (\(tripped.message))"
+            throw tripped
+        }
         var attempt = 0
         while true {
             attempt += 1
@@ -95,6 +104,7 @@ public struct ProviderHTTPClient: Sendable {
             final.message = redactor.redact(final.message)
             final.attempts = attempt
             let tooLong = (hint ?? 0) > configuration.retry.maxHintDelay
+            if final.code == .quotaExhausted { quotaLatch.trip(final) }
             guard RetryPolicy.isRetryable(final), attempt < configuration.retry.maxAttempts, !tooLong else {
                 logger.warning("provider call failed", ["llm.call": .string(context), "error.short": .string(final.shortDescription),
                                                        "attempts": .int(attempt)])
@@ -110,4 +120,11 @@ public struct ProviderHTTPClient: Sendable {
             }
         }
     }
+}
+
+/// Remembers the first per-day quota error of a client.
+final class QuotaLatch: Sendable {
+    private let state = Mutex<ProviderError?>(nil)
+    var error: ProviderError? { state.withLock { $0 } }
+    func trip(_ error: ProviderError) { state.withLock { if $0 == nil { $0 = error } } }
 }

@@ -46,6 +46,9 @@ public actor ServiceAccountTokenProvider: AccessTokenProvider {
         return token.value
     }
 
+    /// Forgets the cached token (after a 401).
+    public func invalidate() { cached = nil }
+
     private nonisolated func exchange() async throws -> CachedToken {
         let assertion = try key.makeAssertion(issuedAt: wallClock())
         let body = "grant_type=" + "urn:ietf:params:oauth:grant-type:jwt-bearer".formEncoded
@@ -85,6 +88,9 @@ public actor MetadataServerTokenProvider: AccessTokenProvider {
             ?? URL(string: "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token")!
         self.http = http
     }
+
+    /// Forgets the cached token (after a 401).
+    public func invalidate() { cached = nil }
 
     public func accessToken() async throws -> String {
         let now = http.clock.now()

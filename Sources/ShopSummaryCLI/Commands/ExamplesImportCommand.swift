@@ -22,7 +22,7 @@ struct ExamplesImportCommand: CLICommand {
     init(arguments: ParsedArguments) throws { self.arguments = arguments }
 
     func run(_ context: CommandContext) async throws -> Int32 {
-        let providers = try PipelineProviders.make(arguments, environment: context.environment, logger: context.logger)
+        let providers = try ProviderSelection.make(arguments, environment: context.environment, logger: context.logger)
         let file = PipelineOptions.url(try arguments.require("--file"))
         let examples = try ExampleLibrary.loadFile(file)
         let dataDir = arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir

@@ -21,6 +21,8 @@ struct GenerateCommand: CLICommand {
             OptionSpec("--shard", .value(placeholder: "I/N"), help: "Process shard I of N (1-based), e.g. 2/4"),
             PipelineOptions.concurrency, PipelineOptions.grace, PipelineOptions.topK, PipelineOptions.prompts,
             PipelineOptions.maxFailureRatio,
+            OptionSpec("--batch", .flag, help: "Gemini Batch API (50 % price, up to 24 h): one job for the category; "
+                       + "the job name is kept beside the ledger and a re-run resumes polling (needs --llm gemini)"),
         ] + PipelineOptions.providerSpecs)
 
     let arguments: ParsedArguments
@@ -53,7 +55,7 @@ struct GenerateCommand: CLICommand {
     func run(_ context: CommandContext) async throws -> Int32 {
         ShutdownSignal.install()
         let logger = context.logger.with(["run.id": .string(runID)])
-        let providers = try PipelineProviders.make(arguments, environment: context.environment, logger: logger)
+        let providers = try ProviderSelection.make(arguments, environment: context.environment, logger: logger)
         let input = try PreparedInput.load(input: PipelineOptions.url(try arguments.require("--input")),
                                            mapping: PipelineOptions.loadMapping(arguments.value("--mapping")),
                                            rules: PipelineOptions.loadRules(arguments.value("--rules")), logger: logger)
@@ -67,7 +69,13 @@ struct GenerateCommand: CLICommand {
         configuration.graceSeconds = grace
         configuration.topK = topK
         let prompts = try PromptBuilder(configuration: .init(directory: arguments.value("--prompts").map(PipelineOptions.url)))
-        let runner = BatchRunner(embedder: providers.embedder, generator: providers.generator, retriever: retriever,
+        var generator = providers.generator
+        if arguments.flag("--batch") {
+            generator = try await batchResults(providers: providers, input: input, retriever: retriever,
+                                               prompts: PromptStage(builder: prompts), layout: layout, logger: logger,
+                                               context: context)
+        }
+        let runner = BatchRunner(embedder: providers.embedder, generator: generator, retriever: retriever,
                                  prompts: PromptStage(builder: prompts), configuration: configuration, logger: logger)
         let report = try await runner.run(shops: input.shops(in: category, shard: shard), decisions: input.decisions,
                                           category: category, shard: shard, layout: layout)
@@ -78,6 +86,39 @@ struct GenerateCommand: CLICommand {
         context.print("output: \(report.output)")
         context.print("report: \(layout.report.path)")
         return Self.exitCode(report, maxFailureRatio: maxFailureRatio, context: context)
+    }
+
+    /// Submits (or resumes) the category's batch job and returns a generator serving its results.
+    private func batchResults(providers: ProviderSelection, input: PreparedInput, retriever: any ExampleRetriever,
+                              prompts: PromptStage, layout: RunLayout, logger: Logger,
+                              context: CommandContext) async throws -> any Generator {
+        guard let batch = providers.batchGenerator else {
+            throw UsageError(command: "generate", message: "--batch needs --llm gemini (the Gemini Batch API)")
+        }
+        let requests = try await BatchMode.requests(
+            shops: input.shops(in: category, shard: shard), decisions: input.decisions, category: category, shard: shard,
+            layout: layout, embedder: providers.embedder, retriever: retriever, prompts: prompts, topK: topK)
+        guard !requests.isEmpty else { return providers.generator }
+        let existing = BatchMode.loadJob(layout: layout, category: category, shard: shard)
+        let (category, shard) = (self.category, self.shard)
+        context.print(existing.map { "resuming batch job \($0)" } ?? "submitting \(requests.count) requests as one batch job")
+        let (job, results) = try await batch.run(
+            requests, displayName: "\(runID)-\(category.rawValue)\(shard.fileSuffix)", existingJob: existing,
+            poll: .init(initial: 1, factor: 1.5, maximum: 60)
+        ) { name in
+            try BatchMode.saveJob(name, layout: layout, category: category, shard: shard)
+            logger.notice("batch.submitted", ["batch.job": .string(name), "shops": .int(requests.count)])
+        }
+        let usable = results.values.compactMap { try? $0.get() }
+        context.print("batch job \(job): \(usable.count) of \(requests.count) results usable")
+        let usage = usable.reduce(TokenUsage()) { $0 + $1.usage }
+        let model = batch.generator.options.model
+        if let cost = providers.costEstimator.comparison(of: usage, model: model) {
+            let currency = providers.costEstimator.prices.currency
+            context.print(String(format: "estimated cost (%@, %d tokens): batch %.4f vs online %.4f %@ (50 %% less; estimate)",
+                                 model, usage.totalTokens, cost.batch, cost.online, currency))
+        }
+        return PrecomputedGenerator(results: results, fallback: providers.generator)
     }
 
     static func exitCode(_ report: CategoryReport, maxFailureRatio: Double, context: CommandContext) -> Int32 {

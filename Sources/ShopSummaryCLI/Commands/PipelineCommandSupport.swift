@@ -33,9 +33,9 @@ enum PipelineOptions {
     static let maxFailureRatio = OptionSpec("--max-failure-ratio", .value(placeholder: "R"),
                                             help: "Exit 1 when more than this share of shops failed", default: "0.1")
     static let llm = OptionSpec("--llm", .value(placeholder: "NAME"),
-                                help: "Generator: auto|offline|gemini|vertex|openai (default auto: first with credentials)")
+                                help: "Generator: gemini, vertex, openai, offline or auto (default auto: offline without credentials)")
     static let embedder = OptionSpec("--embedder", .value(placeholder: "NAME"),
-                                     help: "Embedder: offline|gemini|vertex|openai (default offline)")
+                                     help: "Embedder: gemini, vertex, openai or offline (default offline)")
     static let config = OptionSpec("--config", .value(placeholder: "FILE"), help: "Provider configuration JSON")
 
     static let providerSpecs = [llm, embedder, config]
@@ -71,20 +71,44 @@ enum PipelineOptions {
 }
 
 /// The embedder and generator chosen by `--llm`/`--embedder`/`--config` and the environment,
-/// through the providers' factory.
-enum PipelineProviders {
+/// built by `Providers.ProviderFactory` (offline when no credentials are present; `note` says why).
+struct ProviderSelection {
+    var embedder: any Embedder
+    var generator: any Generator
+    /// Gemini Batch API generator (only for `--llm gemini`).
+    var batchGenerator: GeminiBatchGenerator?
+    /// Cost estimates from the price table (`config/prices.json` via `SHOP_SUMMARY_PRICES`, else built in).
+    var costEstimator = CostEstimator()
+    /// What runs and why, e.g. "llm: offline/extractive-v1 (auto: no credentials); …".
+    var note: String = ""
+
     static func make(_ arguments: ParsedArguments, environment: [String: String], logger: Logger) throws
         -> ProviderSelection
     {
         var flags = ProviderConfiguration()
         flags.llm = arguments.value("--llm")
         flags.embedder = arguments.value("--embedder")
-        let configFile = arguments.value("--config").map(PipelineOptions.url)
-        let configuration = try ProviderConfiguration.resolve(flags: flags, environment: environment,
-                                                              configFile: configFile)
-        let selection = try ProviderFactory.make(configuration: configuration, environment: environment,
-                                                 offlineGenerator: OfflineGenerator(), logger: logger)
-        logger.info("providers.selected", ["providers.note": .string(selection.selectionNote)])
-        return selection
+        let command = arguments.commandPath.joined(separator: " ")
+        let configuration: ProviderConfiguration
+        do {
+            configuration = try ProviderConfiguration.resolve(flags: flags, environment: environment,
+                                                              configFile: arguments.value("--config").map(PipelineOptions.url))
+        } catch {
+            throw UsageError(command: command, message: "\(error)")
+        }
+        let dataDir = PipelineOptions.url(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir)
+        let cacheDir = dataDir.standardizedFileURL.deletingLastPathComponent().appendingPathComponent("embedding-cache")
+        let selection: Providers.ProviderSelection
+        do {
+            selection = try ProviderFactory.make(configuration: configuration, environment: environment,
+                                                 offlineGenerator: OfflineGenerator(), embeddingCacheDirectory: cacheDir,
+                                                 logger: logger)
+        } catch let error as ProviderError where error.code == .configuration {
+            throw UsageError(command: command, message: error.message)
+        }
+        logger.notice("providers.selected", ["providers.note": .string(selection.selectionNote)])
+        return ProviderSelection(embedder: selection.embedder, generator: selection.generator,
+                                 batchGenerator: selection.batchGenerator, costEstimator: selection.costEstimator,
+                                 note: selection.selectionNote)
     }
 }

@@ -66,7 +66,7 @@ struct RunCommand: CLICommand {
     func run(_ context: CommandContext) async throws -> Int32 {
         ShutdownSignal.install()
         let logger = context.logger.with(["run.id": .string(runID)])
-        let providers = try PipelineProviders.make(arguments, environment: context.environment, logger: logger)
+        let providers = try ProviderSelection.make(arguments, environment: context.environment, logger: logger)
         let input = try PreparedInput.load(input: PipelineOptions.url(try arguments.require("--input")),
                                            mapping: PipelineOptions.loadMapping(arguments.value("--mapping")),
                                            rules: PipelineOptions.loadRules(arguments.value("--rules")), logger: logger)
