@@ -34,7 +34,8 @@ let package = Package(
         // 50-100× slower at -Onone, which would make the recall tests take minutes. Portable flag.
         .target(name: "VectorIndex", dependencies: [],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"]),
+        .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"],
+                exclude: ["README.md"]),
         .target(name: "ObjectStore", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Providers", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Observability", dependencies: []),

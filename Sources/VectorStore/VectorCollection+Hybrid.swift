@@ -16,7 +16,7 @@ extension VectorCollection {
         let snap = try current()
         let depth = max(4 * k, 50)
         let rowFilter = try makeRowFilter(snap, where: filter, whereDocument: nil)
-        let vectorTop = try search(snap, query: vector, k: depth, rowFilter: rowFilter)
+        let vectorTop = try search(snap, query: vector, k: depth, where: filter, whereDocument: nil)
             .map { RowRef(segment: Int($0.segment), row: Int($0.row)) }
         let textIndex = snap.textIndex()
         let refs = textIndex.refs

@@ -47,9 +47,8 @@ extension VectorCollection {
             guard v.allSatisfy(\.isFinite) else { throw StorageError.invalid("query vector has NaN or infinite values") }
         }
         let snap = try current()
-        let rowFilter = try makeRowFilter(snap, where: filter, whereDocument: whereDocument)
         return try vectors.map { v in
-            let top = try search(snap, query: v, k: k, rowFilter: rowFilter)
+            let top = try search(snap, query: v, k: k, where: filter, whereDocument: whereDocument)
             return try top.map { e in
                 let seg = snap.segments[Int(e.segment)].segment
                 let r = Int(e.row)
@@ -64,9 +63,9 @@ extension VectorCollection {
     func makeRowFilter(_ snap: Snapshot, where filter: MetadataFilter?,
                        whereDocument: DocumentFilter?) throws -> ExactSearch.RowFilter? {
         if filter == nil && whereDocument == nil { return nil }
-        let metas: [[Metadata]]? = try filter.map { _ in try snap.segments.map { try $0.segment.allMetadata() } }
+        let masks: [[Bool]]? = try filter.map { try snap.allowedMasks($0) }
         return { s, r in
-            if let filter, let metas, !filter.matches(metas[s][r]) { return false }
+            if let masks, !masks[s][r] { return false }
             if let whereDocument, !whereDocument.matches(snap.segments[s].segment.document(r)) { return false }
             return true
         }

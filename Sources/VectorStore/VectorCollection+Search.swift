@@ -4,15 +4,22 @@ import VectorIndex
 extension VectorCollection {
     /// Top-k over a snapshot: per segment, the planner picks an exact scan (small segment, or a
     /// filter that keeps few rows) or the segment's HNSW index; results merge into one top-k.
-    func search(_ snap: Snapshot, query: [Float], k: Int, rowFilter: ExactSearch.RowFilter?) throws -> [TopK.Entry] {
+    func search(_ snap: Snapshot, query: [Float], k: Int, where filter: MetadataFilter?,
+                whereDocument: DocumentFilter?) throws -> [TopK.Entry] {
         let config = context.configuration
+        // Metadata-only filters use the snapshot's cached masks (liveness included).
+        let cachedMasks = try whereDocument == nil ? filter.map { try snap.allowedMasks($0) } : nil
+        let rowFilter = cachedMasks == nil ? try makeRowFilter(snap, where: filter, whereDocument: whereDocument) : nil
         var top = TopK(k: k)
         for (s, live) in snap.segments.enumerated() {
             let seg = live.segment
             let liveRows = seg.rowCount - live.deletedRows.count
             var allowed: [Bool]?
             var matching: Int?
-            if let rowFilter {
+            if let cachedMasks {
+                allowed = cachedMasks[s]
+                matching = cachedMasks[s].reduce(0) { $1 ? $0 + 1 : $0 }
+            } else if let rowFilter {
                 var mask = [Bool](repeating: false, count: seg.rowCount)
                 var n = 0
                 for r in 0..<seg.rowCount where live.isLive(r) && rowFilter(s, r) {

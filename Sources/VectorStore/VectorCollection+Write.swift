@@ -169,6 +169,8 @@ extension VectorCollection {
     }
 
     private func writeSegment<S: SegmentRowSource>(_ rows: S) throws -> SegmentEntry {
+        // A store restored from a backup may lack empty folders.
+        try log.prepare()
         let file = "data/seg-" + UUID().uuidString.lowercased() + ".vseg"
         let temp = AtomicFile.tempPath(in: log.dataDirectory)
         let (checksum, size) = try SegmentWriter.write(rows, to: temp)
@@ -200,6 +202,7 @@ extension VectorCollection {
     /// Adds `refs` to the tombstones of their segments in `manifest` (new tombstone files).
     func applyDeletions(_ refs: [RowRef], snapshot: Snapshot, to manifest: inout Manifest, created: inout [String]) throws {
         guard !refs.isEmpty else { return }
+        try log.prepare()
         var bySegment: [Int: [UInt32]] = [:]
         for r in refs { bySegment[r.segment, default: []].append(UInt32(r.row)) }
         for (s, rows) in bySegment {

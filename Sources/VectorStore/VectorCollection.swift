@@ -47,11 +47,11 @@ public final class VectorCollection: Sendable {
     // MARK: - Snapshots
 
     /// The newest committed version (probes for `version + 1`; a full listing now and then).
-    func current() throws -> Snapshot {
+    func current(list: Bool = false) throws -> Snapshot {
         let (snap, lastListing) = state.withLock { ($0.snapshot, $0.lastListing) }
         var latest: Int
         let now = Self.now()
-        if now - lastListing > context.configuration.relistInterval {
+        if list || now - lastListing > context.configuration.relistInterval {
             latest = max(try log.latestVersion() ?? snap.version, snap.version)
             state.withLock { $0.lastListing = now }
         } else {
@@ -94,7 +94,9 @@ public final class VectorCollection: Sendable {
     func commit(_ what: String, _ build: (Snapshot, inout [String]) throws -> Manifest?) throws -> Manifest? {
         let attempts = context.configuration.maxCommitAttempts
         for attempt in 0..<attempts {
-            let snap = try current()
+            // Writers list the manifests (cheap: GC keeps few) instead of only probing, so a
+            // writer never builds on anything but the newest version.
+            let snap = try current(list: true)
             var created: [String] = []
             var manifest: Manifest
             do {
@@ -114,7 +116,7 @@ public final class VectorCollection: Sendable {
             if try log.publish(manifest) {
                 // A writer whose view predates pruning could create a version below the newest;
                 // the version above it then exists and was not built on ours: take ours back.
-                if let next = try? log.read(version: manifest.version + 1), next.parent != manifest.commit {
+                if try publishedBelowNewer(manifest) {
                     try log.retract(version: manifest.version)
                     state.withLock { $0.lastListing = -.infinity }
                     for f in created { try? POSIXFile.remove(f) }
@@ -135,6 +137,17 @@ public final class VectorCollection: Sendable {
                            message: "\(what) on collection '\(name)' lost \(attempts) commit races in a row; nothing was applied")
     }
 
+    /// Whether `manifest`, just published, sits below a newer version that was not built on it
+    /// (a writer stalled past the grace period while versions were pruned).
+    private func publishedBelowNewer(_ manifest: Manifest) throws -> Bool {
+        let higher = try log.listVersions().filter { $0 > manifest.version }
+        guard !higher.isEmpty else { return false }
+        if higher.contains(manifest.version + 1), let next = try? log.read(version: manifest.version + 1) {
+            return next.parent != manifest.commit
+        }
+        return true
+    }
+
     /// A manifest for the next version, copied from `snapshot` (the committer fills the ids).
     func nextManifest(from snapshot: Snapshot) -> Manifest {
         snapshot.manifest
@@ -151,12 +164,20 @@ public final class VectorCollection: Sendable {
         }
     }
 
-    /// Called after a successful write: compacts when segments piled up, collects garbage now and then.
+    /// Called after a successful (already durable) write: compacts when segments piled up and
+    /// collects garbage now and then. Failures here are logged, never reported as a failed write.
     func afterWrite(_ manifest: Manifest) throws {
-        if manifest.segments.count > context.configuration.autoCompactSegments {
-            try compact()
-        } else if manifest.version % 16 == 0 {
-            _ = try GarbageCollector(context: context, log: log).run()
+        do {
+            if manifest.segments.count > context.configuration.autoCompactSegments {
+                try compact(onlySmall: true)
+            } else if manifest.version % 16 == 0 {
+                _ = try GarbageCollector(context: context, log: log).run()
+            }
+        } catch let error as StorageError {
+            context.logger.warning("background maintenance failed", [
+                "collection.name": .string(name), "error.short": .string(error.shortDescription),
+                "error.message": .string(error.message),
+            ])
         }
     }
 }

@@ -28,6 +28,24 @@ final class Snapshot: Sendable {
     let segments: [LiveSegment]
     private let idIndexCache = Mutex<[String: RowRef]?>(nil)
     private let textIndexCache = Mutex<TextIndex?>(nil)
+    private let filterMaskCache = Mutex<[MetadataFilter: [[Bool]]]>([:])
+
+    /// Per segment, which rows are live and pass `filter` (cached per snapshot: repeated
+    /// queries with the same filter, the common case, skip re-evaluating it).
+    func allowedMasks(_ filter: MetadataFilter) throws -> [[Bool]] {
+        if let cached = filterMaskCache.withLock({ $0[filter] }) { return cached }
+        var masks: [[Bool]] = []
+        masks.reserveCapacity(segments.count)
+        for live in segments {
+            let metas = try live.segment.allMetadata()
+            masks.append((0..<live.segment.rowCount).map { live.isLive($0) && filter.matches(metas[$0]) })
+        }
+        filterMaskCache.withLock { cache in
+            if cache.count >= 32 { cache.removeAll() }
+            cache[filter] = masks
+        }
+        return masks
+    }
 
     /// BM25 over the live documents of this snapshot; `refs[id]` locates BM25 document `id`.
     struct TextIndex: Sendable {

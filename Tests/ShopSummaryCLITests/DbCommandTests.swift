@@ -1,0 +1,95 @@
+import Foundation
+import Observability
+import Testing
+@testable import ShopSummaryCLI
+
+@Suite("db commands")
+struct DbCommandTests {
+    struct Result {
+        var code: Int32
+        var out: String
+        var err: String
+    }
+
+    static func run(_ args: [String]) async -> Result {
+        let out = OutputSink(), err = OutputSink()
+        let code = await RootCommand.main(arguments: args, environment: ["SHOP_SUMMARY_DB_GC_GRACE": "0"],
+                                          output: out.append, errorOutput: err.append, logHandler: NullLogHandler())
+        return Result(code: code, out: out.text, err: err.text)
+    }
+
+    static func tempDir() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dbcli-" + UUID().uuidString)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func createAddQueryStatsRoundTrip() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("db").path
+        #expect(await Self.run(["db", "create", "--data-dir", db, "--collection", "ex", "--dimension", "3",
+                                "--attribute", "embedder.model=offline"]).code == 0)
+        let file = dir.appendingPathComponent("in.jsonl")
+        try """
+        {"id":"a","embedding":[1,0,0],"document":"파스타 맛집","metadata":{"rating":4.5,"n":1}}
+        {"id":"b","embedding":[0,1,0],"document":"국밥","metadata":{"rating":3,"n":2}}
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let add = await Self.run(["db", "add", "--data-dir", db, "--collection", "ex", "--file", file.path])
+        #expect(add.code == 0 && add.out.contains("acknowledged 2"))
+        let q = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[0.9,0.1,0]", "-k", "1", "--json"])
+        #expect(q.code == 0 && q.out.contains(#""id":"a""#))
+        let g = await Self.run(["db", "get", "--data-dir", db, "--collection", "ex", "--where", #"{"rating": {"$gte": 4}}"#])
+        #expect(g.out.split(separator: "\n").count == 1 && g.out.contains(#""id":"a""#))
+        let h = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[0,1,0]", "--hybrid",
+                                "--text", "파스타", "-k", "2"])
+        #expect(h.code == 0 && h.out.split(separator: "\n").count == 2)
+        let stats = await Self.run(["db", "stats", "--data-dir", db, "--json"])
+        #expect(stats.code == 0)
+        #expect(stats.out.contains(#""name":"ex","count":2,"dimension":3"#))
+        #expect(stats.out.contains(#""embedder.model":"offline""#))
+        #expect(await Self.run(["db", "count", "--data-dir", db, "--collection", "ex"]).out == "2\n")
+        #expect(await Self.run(["db", "delete", "--data-dir", db, "--collection", "ex", "--id", "a"]).out == "deleted 1\n")
+        #expect(await Self.run(["db", "compact", "--data-dir", db]).code == 0)
+        #expect(await Self.run(["db", "verify", "--data-dir", db]).code == 0)
+        #expect(await Self.run(["db", "delete", "--data-dir", db, "--collection", "ex", "--drop-collection"]).code == 0)
+        #expect(await Self.run(["db", "count", "--data-dir", db, "--collection", "ex"]).code == 66)
+    }
+
+    @Test func flippedByteIsExit65NamingTheFile() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("db").path
+        _ = await Self.run(["db", "create", "--data-dir", db, "--collection", "c", "--dimension", "2"])
+        _ = await Self.run(["db", "add", "--data-dir", db, "--collection", "c", "--id", "x", "--vector", "[1,2]"])
+        let data = db + "/collections/c/data/"
+        let seg = try #require(try FileManager.default.contentsOfDirectory(atPath: data).first { $0.hasSuffix(".vseg") })
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: data + seg))
+        bytes[66] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: data + seg))
+        for args in [["db", "stats"], ["db", "count", "--collection", "c"], ["db", "verify"]] {
+            let r = await Self.run(args + ["--data-dir", db])
+            #expect(r.code == 65, "\(args)")
+            #expect((r.err + r.out).contains(seg), "\(args)")
+            #expect(!(r.err + r.out).contains("Fatal error"))
+        }
+    }
+
+    @Test func badInputAndUsageErrors() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("db").path
+        _ = await Self.run(["db", "create", "--data-dir", db, "--collection", "c", "--dimension", "2"])
+        let file = dir.appendingPathComponent("bad.jsonl")
+        try "{\"id\":\"a\",\"embedding\":[1,2]}\n{\"id\":\"b\",\"embedding\":[1,\"x\"]}\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = await Self.run(["db", "add", "--data-dir", db, "--collection", "c", "--file", file.path])
+        #expect(r.code == 65)
+        #expect(r.err.contains("bad.jsonl:2") && r.err.contains("embedding"))
+        #expect(await Self.run(["db", "count", "--data-dir", db, "--collection", "c"]).out == "0\n")
+        let dim = await Self.run(["db", "add", "--data-dir", db, "--collection", "c", "--id", "z", "--vector", "[1,2,3]"])
+        #expect(dim.code == 65 && dim.err.contains("dimension"))
+        #expect(await Self.run(["db", "query", "--data-dir", db, "--collection", "c"]).code == 64)
+        #expect(await Self.run(["db", "get", "--data-dir", db, "--collection", "c", "--where", #"{"a": {"$bad": 1}}"#]).code == 65)
+    }
+}
