@@ -234,12 +234,44 @@ struct BackupEngineTests {
         }
     }
 
+    @Test func restoreRemovesStagingLeftByKilledRestores() async throws {
+        let env = try makeEnv(.memory)
+        defer { try? FileManager.default.removeItem(at: env.dir) }
+        try BackupFixtures.makeStore(at: env.data)
+        let engine = env.engine()
+        _ = try await engine.backup(directory: env.data)
+        let parent = env.data.deletingLastPathComponent()
+        let stale = parent.appendingPathComponent(".db.restore-OLD")
+        let fresh = parent.appendingPathComponent(".db.restore-FRESH")
+        for dir in [stale, fresh] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("store"), withIntermediateDirectories: true)
+        }
+        // The injected clock is 2026-11-30; "fresh" is dated just before it, "stale" a day earlier.
+        try FileManager.default.setAttributes([.modificationDate: env.clock.now.addingTimeInterval(-86_400)],
+                                              ofItemAtPath: stale.path)
+        try FileManager.default.setAttributes([.modificationDate: env.clock.now.addingTimeInterval(-60)],
+                                              ofItemAtPath: fresh.path)
+        _ = try await engine.restore(.latest, into: env.data)
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(FileManager.default.fileExists(atPath: fresh.path))
+    }
+
     @Test func initWithoutAnyBackupKeepsGoing() async throws {
         let env = try makeEnv(.memory)
         defer { try? FileManager.default.removeItem(at: env.dir) }
         #expect(try await env.engine().initialize(directory: env.data) == .noBackupYet)
         let error = await #expect(throws: BackupError.self) { _ = try await env.engine().verify(.latest) }
         #expect(error?.code == .noBackup)
+        // A damaged store with no backup to restore is an error that says both things.
+        try BackupFixtures.makeStore(at: env.data)
+        try Data("x".utf8).write(to: env.data.appendingPathComponent(FailingVerifyAdapter.marker))
+        var configuration = BackupEngine.Configuration(toolVersion: "test")
+        configuration.workDirectory = env.dir
+        let engine = BackupEngine(store: env.store, adapter: FailingVerifyAdapter(), configuration: configuration)
+        let damaged = await #expect(throws: BackupError.self) { _ = try await engine.initialize(directory: env.data) }
+        #expect(damaged?.code == .verificationFailed)
+        #expect(damaged?.message.contains("no backup to restore") == true)
+        #expect(FileManager.default.fileExists(atPath: env.data.appendingPathComponent(FailingVerifyAdapter.marker).path))
     }
 }
 

@@ -150,3 +150,34 @@ struct InMemoryObjectStoreTests {
         #expect(store.totalBytesPut == 1)
     }
 }
+
+@Suite("LocalObjectStore atomicity")
+struct LocalObjectStoreAtomicityTests {
+    /// Readers racing a writer that keeps replacing a 2 MiB object only ever see a whole version.
+    @Test func readersNeverSeePartialObjects() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = LocalObjectStore(rootURL: dir)
+        let versions = (0..<4).map { Data(repeating: UInt8($0 + 1), count: 2 << 20) }
+        try await store.put(versions[0], key: "latest/manifest.json")
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                for round in 0..<12 { try await store.put(versions[round % 4], key: "latest/manifest.json") }
+                return 0
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    var torn = 0
+                    for _ in 0..<40 {
+                        let data = try await store.get(key: "latest/manifest.json")
+                        if !versions.contains(data) { torn += 1 }
+                    }
+                    return torn
+                }
+            }
+            var torn = 0
+            for try await count in group { torn += count }
+            #expect(torn == 0)
+        }
+    }
+}

@@ -10,9 +10,10 @@ Prints the listening port on the first stdout line, then serves until killed.
 Every request is logged to stderr as "<action> <METHOD> <target>".
 """
 import http.client
-import socketserver
+import signal
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -59,7 +60,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_any(self):
         action = self.pick()
-        print(f"{action} {self.command} {self.path}", file=sys.stderr, flush=True)
+        print(f"{action} {self.command} {self.path} t={time.monotonic():.2f}", file=sys.stderr, flush=True)
         if action == "halfdrop":
             self.read_body(limit=int(self.headers.get("Content-Length") or 0) // 2)
             self.close_connection = True
@@ -104,6 +105,9 @@ class Server(ThreadingHTTPServer):
 
 
 if __name__ == "__main__":
+    # The parent (swift test) may ignore SIGTERM; an inherited SIG_IGN would make us unkillable.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
     server = Server(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()

@@ -3,7 +3,8 @@
 #  1. default mode (no signature checks) → SHOP_SUMMARY_TEST_S3_ENDPOINT
 #  2. authenticated mode (INITIAL_NO_AUTH_ACTION_COUNT=3: the first three calls create an IAM
 #     user, an access key and an allow-all policy; afterwards every request must be correctly
-#     signed with that key) → SHOP_SUMMARY_TEST_S3_AUTH_ENDPOINT / _KEY_ID / _SECRET
+#     signed with that key) → SHOP_SUMMARY_TEST_S3_AUTH_ENDPOINT / _KEY_ID / _SECRET, plus STS
+#     AssumeRole session credentials → SHOP_SUMMARY_TEST_S3_AUTH_SESSION_KEY_ID / _SECRET / _TOKEN
 # Prints `export VAR=value` lines on stdout; appends both PIDs to $SERVICE_PIDS (if set);
 # logs go to $TEST_LOG_DIR (or .build/test-logs). Stop them by PID.
 set -euo pipefail
@@ -63,10 +64,27 @@ iam.create_user(UserName="shop-summary-test")
 key = iam.create_access_key(UserName="shop-summary-test")["AccessKey"]
 iam.put_user_policy(UserName="shop-summary-test", PolicyName="allow-all", PolicyDocument=json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-print(key["AccessKeyId"], key["SecretAccessKey"])
+# Temporary (session) credentials through STS AssumeRole, signed with the new key: moto verifies
+# x-amz-security-token for them, so the signer's session-token path is checked end to end.
+signed = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+              aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+iam = boto3.client("iam", **signed)
+trust = {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+iam.create_role(RoleName="shop-summary-test-role", AssumeRolePolicyDocument=json.dumps(trust))
+iam.put_role_policy(RoleName="shop-summary-test-role", PolicyName="allow-all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+session = boto3.client("sts", **signed).assume_role(
+    RoleArn="arn:aws:iam::123456789012:role/shop-summary-test-role", RoleSessionName="shop-summary-test",
+    DurationSeconds=43200)["Credentials"]
+print(key["AccessKeyId"], key["SecretAccessKey"], session["AccessKeyId"], session["SecretAccessKey"],
+      session["SessionToken"])
 PYEOF
 )
-read -r key_id secret <<<"$keys"
+read -r key_id secret session_key_id session_secret session_token <<<"$keys"
 echo "export SHOP_SUMMARY_TEST_S3_AUTH_ENDPOINT=http://127.0.0.1:$auth_port"
-echo "export SHOP_SUMMARY_TEST_S3_AUTH_KEY_ID=$key_id"
-echo "export SHOP_SUMMARY_TEST_S3_AUTH_SECRET=$secret"
+echo "export SHOP_SUMMARY_TEST_S3_AUTH_KEY_ID='$key_id'"
+echo "export SHOP_SUMMARY_TEST_S3_AUTH_SECRET='$secret'"
+echo "export SHOP_SUMMARY_TEST_S3_AUTH_SESSION_KEY_ID='$session_key_id'"
+echo "export SHOP_SUMMARY_TEST_S3_AUTH_SESSION_SECRET='$session_secret'"
+echo "export SHOP_SUMMARY_TEST_S3_AUTH_SESSION_TOKEN='$session_token'"

@@ -176,6 +176,7 @@ extension BackupEngine {
         do { try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
             throw BackupError.io("cannot create \(parent.path)", cause: error)
         }
+        removeStaleStaging(beside: target)
         // Staging lives beside the target so the final rename stays on one file system.
         let staging = parent.appendingPathComponent(".\(target.lastPathComponent).restore-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: staging) }
@@ -191,6 +192,23 @@ extension BackupEngine {
                                    totalBytes: manifest.totalBytes, summary: summary,
                                    seconds: Date().timeIntervalSince(started))
         return (result, aside)
+    }
+
+    /// Removes staging and old-store folders that killed restores left beside `target` (on EFS
+    /// they would otherwise pile up). Only folders untouched for an hour: a concurrent restore's
+    /// fresh staging folder is left alone.
+    func removeStaleStaging(beside target: URL) {
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        let cutoff = clock().addingTimeInterval(-3600)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for entry in entries where entry.hasPrefix(".\(name).restore-") || entry.hasPrefix(".\(name).old-") {
+            let url = parent.appendingPathComponent(entry)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+            guard let modified, modified < cutoff else { continue }
+            try? FileManager.default.removeItem(at: url)
+            logger.notice("backup.stale_staging_removed", ["path": .string(url.path)])
+        }
     }
 
     /// Replaces `target` by `newStore` with renames; returns where the old store went if kept.
@@ -259,8 +277,11 @@ extension BackupEngine {
             do {
                 let (result, aside) = try await restore(selector, into: directory, keepPrevious: damaged)
                 return .restored(result, reason: reason, movedAside: aside)
-            } catch let error as BackupError where error.code == .noBackup && selector == .latest && !damaged {
-                return .noBackupYet
+            } catch let error as BackupError where error.code == .noBackup && selector == .latest {
+                guard damaged else { return .noBackupYet }
+                throw BackupError(code: .verificationFailed,
+                                  message: "\(reason), and there is no backup to restore at \(store.displayURL)",
+                                  cause: error)
             } catch let error as BackupError where Self.isDamagedBackup(error) {
                 // The newest backup is bad: fall back to older complete ones, newest first.
                 logger.warning("backup.init.fallback", ["backup.selector": .string(selector.description),

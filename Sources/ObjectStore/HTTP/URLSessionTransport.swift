@@ -11,14 +11,15 @@ import FoundationNetworking
 public final class URLSessionTransport: HTTPTransport {
     /// Timeouts and connection limits.
     public struct Configuration: Sendable {
-        /// Idle timeout per request (no bytes for this long → URLError.timedOut).
-        public var requestTimeout: TimeInterval = 60
+        /// Idle timeout per request (no bytes for this long → URLError.timedOut, retried by S3).
+        /// Also bounds how long a silently dead keep-alive connection can stall a request.
+        public var requestTimeout: TimeInterval = 30
         /// Upper bound for a whole request including the body transfer.
         public var resourceTimeout: TimeInterval = 3600
         /// Raised from URLSession's default of 6 so parallel part uploads are not capped.
         public var maxConnectionsPerHost: Int = 64
 
-        /// Defaults: 60 s idle, 1 h total, 64 connections per host.
+        /// Defaults: 30 s idle, 1 h total, 64 connections per host.
         public init() {}
     }
 

@@ -3,7 +3,7 @@ import Foundation
 
 extension S3ObjectStore {
     /// All objects under `prefix` (relative to the store's prefix), sorted by key, following
-    /// ListObjectsV2 continuation tokens.
+    /// ListObjectsV2 continuation tokens (`listPageSize` keys per page).
     public func list(prefix: String) async throws -> [ObjectInfo] {
         let fullPrefix = objectKey(prefix)
         let strip = configuration.prefix.isEmpty ? 0 : configuration.prefix.count + 1
@@ -12,15 +12,15 @@ extension S3ObjectStore {
         repeat {
             var query: [(name: String, value: String)] = [
                 ("list-type", "2"), ("prefix", fullPrefix), ("max-keys", String(configuration.listPageSize)),
-                ("encoding-type", "url"),
             ]
             if let token { query.append(("continuation-token", token)) }
             let context = "S3 LIST \(display(prefix))"
             let response = try await execute(S3Call(method: "GET", objectKey: nil, query: query), context: context)
             let root = try XMLNode.parse(response.body, context: context)
             for item in root.all("Contents") {
-                guard let rawKey = item.value("Key") else { continue }
-                let key = rawKey.removingPercentEncoding ?? rawKey
+                // No encoding-type=url: its decoding rules ('+' vs space) differ between servers, and
+                // our keys are XML-safe; XMLParser already resolves entities.
+                guard let key = item.value("Key") else { continue }
                 guard key.count >= strip, key.hasPrefix(fullPrefix) else { continue }
                 results.append(ObjectInfo(
                     key: String(key.dropFirst(strip)),

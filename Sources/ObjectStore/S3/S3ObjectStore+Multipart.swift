@@ -19,7 +19,8 @@ extension S3ObjectStore {
         let context = "S3 multipart \(display(key))"
         let partSize = effectivePartSize(for: size)
         let partCount = Int((size + partSize - 1) / partSize)
-        let create = S3Call(method: "POST", objectKey: objectKey(key), query: [("uploads", "")], headers: encryptionHeaders)
+        let create = S3Call(method: "POST", objectKey: objectKey(key), query: [("uploads", "")],
+                            headers: encryptionHeaders + [Self.binaryType])
         let created = try await execute(create, context: "\(context) create")
         guard let uploadID = try XMLNode.parse(created.body, context: context).value("UploadId"), !uploadID.isEmpty else {
             throw ObjectStoreError(code: .invalidResponse, message: "\(context): CreateMultipartUpload returned no UploadId")

@@ -45,7 +45,7 @@ public struct S3ObjectStore: ObjectStore {
     // MARK: - Objects
 
     public func put(_ data: Data, key: String) async throws {
-        let call = S3Call(method: "PUT", objectKey: objectKey(key), headers: encryptionHeaders,
+        let call = S3Call(method: "PUT", objectKey: objectKey(key), headers: encryptionHeaders + [Self.binaryType],
                           body: .data(data), payloadHash: SHA256.hexHash(data))
         _ = try await execute(call, context: "S3 PUT \(display(key))")
     }
@@ -60,7 +60,7 @@ public struct S3ObjectStore: ObjectStore {
         do { hash = try SHA256.hexHash(fileAt: fileURL) } catch {
             throw ObjectStoreError(code: .io, message: "cannot read \(fileURL.path)", cause: error)
         }
-        let call = S3Call(method: "PUT", objectKey: objectKey(key), headers: encryptionHeaders,
+        let call = S3Call(method: "PUT", objectKey: objectKey(key), headers: encryptionHeaders + [Self.binaryType],
                           body: .file(fileURL), payloadHash: hash)
         _ = try await execute(call, context: "S3 PUT \(display(key))")
     }
@@ -81,8 +81,15 @@ public struct S3ObjectStore: ObjectStore {
         let directory = fileURL.deletingLastPathComponent()
         let temp = directory.appendingPathComponent(".\(fileURL.lastPathComponent).part-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: temp) }
-        _ = try await execute(S3Call(method: "GET", objectKey: objectKey(key)),
-                              context: "S3 GET \(display(key))", download: temp)
+        let response = try await execute(S3Call(method: "GET", objectKey: objectKey(key)),
+                                         context: "S3 GET \(display(key))", download: temp)
+        if let expected = response.header("content-length").flatMap({ Int64($0) }) {
+            let actual = try Self.fileSize(temp)
+            guard actual == expected else {
+                throw ObjectStoreError(code: .integrity,
+                                       message: "S3 GET \(display(key)): received \(actual) bytes, Content-Length \(expected)")
+            }
+        }
         // rename(2) replaces the destination atomically: readers see the old or the new file.
         guard rename(temp.path, fileURL.path) == 0 else {
             let code = errno
@@ -145,6 +152,9 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     // MARK: - Helpers
+
+    /// Sent (and signed) on uploads so libcurl does not label objects as form data.
+    static let binaryType: (name: String, value: String) = ("Content-Type", "application/octet-stream")
 
     static func fileSize(_ url: URL) throws -> Int64 {
         do {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a Python loopback helper from tests/servers/ and reads the port it prints first.
 /// Stopped (by its own PID) in `stop()`; callers `defer { server.stop() }`.
@@ -33,7 +36,8 @@ final class PythonServer: @unchecked Sendable {
     /// Terminates the process and returns what it wrote to stderr.
     @discardableResult
     func stop() -> String {
-        if process.isRunning { process.terminate() }
+        // SIGKILL: the test process may block/ignore SIGTERM, which the child would inherit.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         defer { try? FileManager.default.removeItem(at: logURL) }
         return (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""

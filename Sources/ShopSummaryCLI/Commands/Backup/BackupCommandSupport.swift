@@ -51,37 +51,15 @@ enum BackupCommandSupport {
         return url
     }
 
-    /// Opens the object store a backup URL names.
+    /// Opens the object store a backup URL names (`file://`, plain path, `s3://` with the
+    /// standard AWS credential chain and `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL`).
     static func openStore(_ url: String, context: CommandContext) throws -> any ObjectStore {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if let directory = BackupLocation.localDirectory(for: url, currentDirectory: cwd) {
-            return LocalObjectStore(rootURL: directory)
-        }
-        guard url.hasPrefix("s3://") else {
-            throw BackupError(code: .invalidArgument, message: "unsupported backup URL '\(url)'")
-        }
         do {
-            let configuration = try S3Configuration.from(url: url, environment: context.environment)
-            return S3ObjectStore(configuration: configuration,
-                                 credentials: try environmentCredentials(context.environment), logger: context.logger)
+            return try ObjectStoreFactory(environment: context.environment, logger: context.logger).open(url)
         } catch let error as ObjectStoreError {
             throw BackupError(code: error.code == .invalidURL ? .invalidArgument : .store,
                               message: "cannot open backup location \(url)", cause: error)
         }
-    }
-
-    /// Static credentials from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
-    /// (Integration point: swap for the full credential chain once it lands in ObjectStore.)
-    static func environmentCredentials(_ environment: [String: String]) throws -> any CredentialProvider {
-        guard let keyID = environment["AWS_ACCESS_KEY_ID"], !keyID.isEmpty,
-              let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty
-        else {
-            throw ObjectStoreError(code: .credentials,
-                                   message: "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-        }
-        return StaticCredentialProvider(AWSCredentials(accessKeyID: keyID, secretAccessKey: secret,
-                                                       sessionToken: environment["AWS_SESSION_TOKEN"],
-                                                       source: "environment"))
     }
 
     /// An engine for the given backup URL.
