@@ -74,11 +74,9 @@ public struct ExampleLibrary: Sendable {
                 throw PipelineError(code: .store, message: "cannot open collection \(name)", cause: error)
             }
             try Self.checkEmbedder(collection, descriptor: descriptor)
-            let vectors = try await embedder.embed(group.map(ExampleText.document), task: .retrievalDocument)
-            let records = zip(group, vectors).map { example, vector in
-                VectorRecord(id: example.id, vector: vector, document: example.summary,
-                             metadata: Self.metadata(of: example))
-            }
+            let vectors = try await embedder.embed(group.map(ExampleRecordCoding.embeddingText(for:)),
+                                                   task: .retrievalDocument)
+            let records = zip(group, vectors).map { ExampleRecordCoding.record(for: $0, vector: $1) }
             do { try collection.upsert(records) } catch {
                 throw PipelineError(code: .store, message: "cannot write examples to \(name)", cause: error)
             }
@@ -87,11 +85,10 @@ public struct ExampleLibrary: Sendable {
         return counts
     }
 
-    /// A retriever over the three collections, after checking each exists, is non-empty and
-    /// was built with this embedder.
+    /// The example selector (hybrid BM25 + vector search, MMR) over the collections, after checking
+    /// each exists and was built with this embedder.
     /// - Throws: ``PipelineError`` `.examplesMissing` or `.embedderMismatch`.
-    public func retriever(for categories: [ShopCategory] = ShopCategory.allCases) throws -> VectorExampleRetriever {
-        var collections: [ShopCategory: VectorCollection] = [:]
+    public func retriever(for categories: [ShopCategory] = ShopCategory.allCases, k: Int = 3) throws -> ExampleSelector {
         for category in categories {
             let name = category.examplesCollection
             let collection: VectorCollection
@@ -105,9 +102,8 @@ public struct ExampleLibrary: Sendable {
                 throw PipelineError(code: .store, message: "cannot open collection \(name)", cause: error)
             }
             try Self.checkEmbedder(collection, descriptor: embedder.descriptor)
-            collections[category] = collection
         }
-        return VectorExampleRetriever(collections: collections)
+        return ExampleSelector(source: VectorStoreExampleSource(database: database), configuration: .init(k: k))
     }
 
     static func checkEmbedder(_ collection: VectorCollection, descriptor: EmbedderDescriptor) throws {
@@ -124,13 +120,6 @@ public struct ExampleLibrary: Sendable {
         }
     }
 
-    static func metadata(of example: ExampleSummary) -> Metadata {
-        var metadata: Metadata = ["shop_name": .string(example.shopName), "category": .string(example.category.rawValue),
-                                  "tags": .string(example.tags.joined(separator: ","))]
-        if let cuisine = example.cuisine { metadata["cuisine"] = .string(cuisine) }
-        return metadata
-    }
-
     private static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "field '\(key.stringValue)': missing"
@@ -140,32 +129,6 @@ public struct ExampleLibrary: Sendable {
             context.codingPath.isEmpty ? "invalid JSON"
                 : "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))': invalid value"
         default: "\(error)"
-        }
-    }
-}
-
-/// Top-k cosine search in the `<category>_examples` collections.
-public struct VectorExampleRetriever: ExampleRetriever {
-    let collections: [ShopCategory: VectorCollection]
-
-    public func examples(for category: ShopCategory, queryVector: [Float], queryText: String, k: Int) async throws
-        -> [ExampleSummary]
-    {
-        guard let collection = collections[category] else {
-            throw PipelineError(code: .examplesMissing, message: "no example collection for \(category.rawValue)")
-        }
-        let hits: [QueryHit]
-        do { hits = try collection.query(vector: queryVector, k: k) } catch {
-            throw PipelineError(code: .store, message: "query of \(collection.name) failed", cause: error)
-        }
-        return hits.map { hit in
-            func text(_ key: String) -> String? {
-                if case .string(let s)? = hit.metadata[key] { return s }
-                return nil
-            }
-            return ExampleSummary(id: hit.id, category: category, shopName: text("shop_name") ?? "",
-                                  cuisine: text("cuisine"), summary: hit.document ?? "",
-                                  tags: (text("tags") ?? "").split(separator: ",").map(String.init))
         }
     }
 }

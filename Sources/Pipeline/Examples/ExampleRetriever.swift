@@ -22,7 +22,8 @@ public struct InMemoryExampleRetriever: ExampleRetriever {
     public static func embedding(_ examples: [ExampleSummary], with embedder: any Embedder) async throws
         -> InMemoryExampleRetriever
     {
-        let vectors = try await embedder.embed(examples.map(ExampleText.document), task: .retrievalDocument)
+        let vectors = try await embedder.embed(examples.map(ExampleRecordCoding.embeddingText(for:)),
+                                               task: .retrievalDocument)
         return InMemoryExampleRetriever(entries: Array(zip(examples, vectors)))
     }
 
@@ -36,13 +37,8 @@ public struct InMemoryExampleRetriever: ExampleRetriever {
     }
 }
 
-/// Texts used for retrieval, shared by import (documents) and the batch (queries).
+/// The query text of a shop for example retrieval (documents: ``ExampleRecordCoding``).
 public enum ExampleText {
-    /// Text embedded for a stored example: name, cuisine and summary.
-    public static func document(_ example: ExampleSummary) -> String {
-        [example.shopName, example.cuisine ?? "", example.summary].filter { !$0.isEmpty }.joined(separator: "\n")
-    }
-
     /// Query text for a shop: name, cuisine, badges and the first reviews (bounded length).
     public static func query(_ shop: Shop) -> String {
         var parts = [shop.name]

@@ -30,7 +30,7 @@ public struct PromptBuilder: Sendable {
     public let configuration: Configuration
 
     /// Loads the templates.
-    /// - Throws: `PipelineQualityError` when a file in the directory exists but cannot be parsed,
+    /// - Throws: `PipelineError` when a file in the directory exists but cannot be parsed,
     ///   or when an explicitly given directory does not exist.
     public init(configuration: Configuration = .init()) throws {
         self.configuration = configuration
@@ -39,7 +39,7 @@ public struct PromptBuilder: Sendable {
         if let explicit = configuration.directory {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: explicit.path, isDirectory: &isDir), isDir.boolValue else {
-                throw PipelineQualityError.missingInput(path: explicit.path)
+                throw PipelineError.missingInput(path: explicit.path, what: "prompt directory")
             }
             directory = explicit
         } else {
@@ -51,7 +51,7 @@ public struct PromptBuilder: Sendable {
             if let file = directory?.appendingPathComponent("\(category.rawValue).md"), fm.fileExists(atPath: file.path) {
                 let data = try Data(contentsOf: file)
                 guard let text = String(data: data, encoding: .utf8) else {
-                    throw PipelineQualityError.badPrompt(source: file.path, reason: "not UTF-8")
+                    throw PipelineError.badPrompt(source: file.path, reason: "not UTF-8")
                 }
                 templates[category] = try PromptTemplate(text: text, source: file.path)
             } else if let text = BuiltinPrompts.texts[category.rawValue] {

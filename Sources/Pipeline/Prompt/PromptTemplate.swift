@@ -26,12 +26,12 @@ public struct PromptTemplate: Sendable, Hashable {
     public var source: String
 
     /// Parses the text of a prompt file.
-    /// - Throws: `PipelineQualityError` (`.badPrompt`) naming `source` and the missing part.
+    /// - Throws: `PipelineError` (`.invalidArgument`) naming `source` and the missing part.
     public init(text: String, source: String) throws {
         self.source = source
         let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
         guard lines.first == "---", let end = lines.dropFirst().firstIndex(of: "---") else {
-            throw PipelineQualityError.badPrompt(source: source, reason: "missing front matter (--- … ---) at line 1")
+            throw PipelineError.badPrompt(source: source, reason: "missing front matter (--- … ---) at line 1")
         }
         var meta: [String: String] = [:]
         for line in lines[1..<end] {
@@ -40,7 +40,7 @@ public struct PromptTemplate: Sendable, Hashable {
                 line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         guard let version = meta["version"], !version.isEmpty else {
-            throw PipelineQualityError.badPrompt(source: source, reason: "front matter has no 'version'")
+            throw PipelineError.badPrompt(source: source, reason: "front matter has no 'version'")
         }
         self.version = version
         category = meta["category"] ?? ""
@@ -55,12 +55,12 @@ public struct PromptTemplate: Sendable, Hashable {
             }
         }
         guard let system = sections["system"], let user = sections["user"] else {
-            throw PipelineQualityError.badPrompt(source: source, reason: "needs '# system' and '# user' sections")
+            throw PipelineError.badPrompt(source: source, reason: "needs '# system' and '# user' sections")
         }
         self.system = system.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         self.user = user.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         guard self.user.contains("{{reviews}}"), self.user.contains("{{shop_facts}}") else {
-            throw PipelineQualityError.badPrompt(source: source, reason: "user section must contain {{shop_facts}} and {{reviews}}")
+            throw PipelineError.badPrompt(source: source, reason: "user section must contain {{shop_facts}} and {{reviews}}")
         }
     }
 

@@ -94,14 +94,14 @@ public struct ShopFacts: Sendable {
     }
 
     /// Michelin badges as crawled (`1스타 - 요리가 훌륭한 레스토랑미쉐린 가이드 서울 2025`) become
-    /// `미쉐린 가이드 1스타` / `미쉐린 가이드 빕구르망` / `미쉐린 가이드 선정`; other badges are kept.
+    /// `미쉐린 가이드 1스타` / `미쉐린 가이드 빕구르망` / `미쉐린 가이드`; other badges are kept.
     public static func normalizedBadge(_ badge: String) -> String {
         guard badge.contains("미쉐린") else { return badge.trimmingCharacters(in: .whitespaces) }
         if badge.contains("빕구르망") { return "미쉐린 가이드 빕구르망" }
         if let range = badge.range(of: #"[1-3]스타"#, options: .regularExpression) {
             return "미쉐린 가이드 \(badge[range])"
         }
-        return "미쉐린 가이드 선정"
+        return "미쉐린 가이드"
     }
 
     private func share(_ shop: Shop, containing needle: String) -> Double? {

@@ -23,7 +23,17 @@ struct ExtractiveComposer: Sendable {
         return value
     }
 
-    private func pick(_ options: [String], salt: Int = 0) -> String { options[(variant + salt) % options.count] }
+    /// A deterministic variant per shop, skipping any variant that appears in a retrieved example
+    /// (a summary must not copy an example's sentence, even a generic one).
+    private func pick(_ options: [String], salt: Int = 0) -> String {
+        let examples = context.exampleSummaries.map(ExtractiveSimilarity.normalized)
+        for offset in 0..<options.count {
+            let option = options[(variant + salt + offset) % options.count]
+            let key = ExtractiveSimilarity.normalized(option)
+            if key.count < 10 || !examples.contains(where: { $0.contains(key) }) { return option }
+        }
+        return options[(variant + salt) % options.count]
+    }
 
     private var cuisinePhrase: String? {
         guard let cuisine = fact(ExtractiveFacts.cuisine) else { return nil }
@@ -88,6 +98,16 @@ struct ExtractiveComposer: Sendable {
         return frames[(position + variant) % frames.count].replacingOccurrences(of: "%@", with: sentence)
     }
 
+    /// A sentence naming the reviews' most frequent keyword tags, when there are any.
+    func keywordSentence() -> String? {
+        guard let tags = fact(ExtractiveFacts.keywords) else { return nil }
+        let list = tags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.prefix(3)
+        guard !list.isEmpty else { return nil }
+        if english { return "Reviewers most often tag it \(list.map { "\"\($0)\"" }.joined(separator: ", "))." }
+        let quoted = list.map { "‘\($0)’" }.joined(separator: ", ")
+        return pick(["방문자 리뷰에서는 \(quoted)라는 평가가 가장 많다.", "리뷰 키워드로는 \(quoted)가 자주 꼽힌다."], salt: 3)
+    }
+
     /// Category signal sentences in order of importance for the category.
     func signals() -> [String] {
         var out: [String] = []
@@ -103,7 +123,7 @@ struct ExtractiveComposer: Sendable {
             } else if w.hasPrefix(ExtractiveFacts.waitSome) {
                 return english ? "There is sometimes a short wait." : pick(["시간대에 따라 웨이팅이 생기기도 한다.", "가끔 대기가 생기는 편이다."])
             }
-            return english ? "Most visitors get a table right away." : pick(["대부분 기다리지 않고 바로 입장한다.", "대기 없이 들어가는 경우가 많다."])
+            return english ? "Most visitors get a table right away." : pick(["대부분 기다리지 않고 바로 입장한다.", "기다림 없이 입장하는 경우가 많다."])
         }
         let reservationSentence: String? = reservation.flatMap { r in
             if r.hasPrefix(ExtractiveFacts.reservationMostly) {

@@ -90,7 +90,10 @@ public enum ExtractiveSentences {
             out.append(scalar)
         }
         var result = String(out)
-        for (run, single) in [("!!", "!"), ("??", "?"), ("~~", "~"), ("...", "."), ("..", "."), ("^^", ""), (" .", ".")] {
+        for emoticon in [":)", ":(", ":D", ";)", ":-)", "：", "ᆢ", "ㆍㆍ"] {
+            result = result.replacingOccurrences(of: emoticon, with: " ")
+        }
+        for (run, single) in [("!!", "!"), ("??", "?"), ("~~", "~"), ("...", "."), ("..", "."), ("^^", ""), (" .", "."), ("  ", " ")] {
             while result.contains(run) { result = result.replacingOccurrences(of: run, with: single) }
         }
         return result

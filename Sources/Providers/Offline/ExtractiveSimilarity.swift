@@ -65,30 +65,45 @@ public enum ExtractiveSimilarity {
     }
 
     /// Greedy maximal marginal relevance: picks up to `k` indices from `relevance`, trading
-    /// relevance against the highest similarity to anything already picked.
+    /// relevance against the highest similarity to anything already picked. Candidates at least
+    /// `maxSimilarity` similar to a picked one are near-copies: they are taken only when nothing
+    /// else is left.
     /// - Parameters:
     ///   - relevance: one score per candidate (higher is better), any scale.
     ///   - lambda: 1 = relevance only, 0 = diversity only.
     ///   - similarity: similarity of candidates `i` and `j` in [0, 1].
-    public static func mmr(relevance: [Double], k: Int, lambda: Double,
+    public static func mmr(relevance: [Double], k: Int, lambda: Double, maxSimilarity: Double = 0.85,
                            similarity: (Int, Int) -> Double) -> [Int] {
         guard k > 0, !relevance.isEmpty else { return [] }
         let maxRel = relevance.max() ?? 1
         let minRel = relevance.min() ?? 0
-        let span = maxRel - minRel
-        let rel = relevance.map { span > 0 ? ($0 - minRel) / span : 1 }
+        let rel: [Double]
+        if minRel >= 0 {
+            rel = relevance.map { maxRel > 0 ? $0 / maxRel : 1 }
+        } else {
+            let span = maxRel - minRel
+            rel = relevance.map { span > 0 ? ($0 - minRel) / span : 1 }
+        }
         var picked: [Int] = []
         var remaining = Array(relevance.indices)
         while picked.count < k, !remaining.isEmpty {
-            var best = remaining[0]
+            var best: Int?
             var bestScore = -Double.infinity
+            var fallback: Int?
+            var fallbackScore = -Double.infinity
             for i in remaining {
                 let redundancy = picked.map { similarity(i, $0) }.max() ?? 0
                 let score = lambda * rel[i] - (1 - lambda) * redundancy
-                if score > bestScore { bestScore = score; best = i }
+                if redundancy >= maxSimilarity {
+                    if score > fallbackScore { fallbackScore = score; fallback = i }
+                } else if score > bestScore {
+                    bestScore = score
+                    best = i
+                }
             }
-            picked.append(best)
-            remaining.removeAll { $0 == best }
+            guard let choice = best ?? fallback else { break }
+            picked.append(choice)
+            remaining.removeAll { $0 == choice }
         }
         return picked
     }

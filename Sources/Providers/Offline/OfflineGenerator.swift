@@ -13,7 +13,7 @@ public struct OfflineGenerator: Generator {
         /// At most this many quoted review sentences.
         public var maxQuotes: Int = 3
         /// Hard cap on the summary length, as a multiple of the target length.
-        public var maxLengthFactor: Double = 1.35
+        public var maxLengthFactor: Double = 1.5
         /// Creates a configuration.
         public init() {}
     }
@@ -70,6 +70,11 @@ public struct OfflineGenerator: Generator {
             length = projected
         }
         var parts = [opening] + quotes
+        if quotes.isEmpty, let line = composer.keywordSentence() {
+            // No quotable sentence: say what the reviews' keyword tags say instead.
+            parts.append(line)
+            length += line.count + 1
+        }
         if !signals.isEmpty {
             parts.append(signals.removeFirst())
             for s in signals where length + s.count + 1 <= target {

@@ -61,7 +61,7 @@ struct GenerateCommand: CLICommand {
                                            rules: PipelineOptions.loadRules(arguments.value("--rules")), logger: logger)
         let database = try PipelineOptions.openDatabase(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir,
                                                         logger: logger)
-        let retriever = try ExampleLibrary(database: database, embedder: providers.embedder).retriever(for: [category])
+        let retriever = try ExampleLibrary(database: database, embedder: providers.embedder).retriever(for: [category], k: topK)
         let layout = try RunLayout(outputDirectory: PipelineOptions.url(arguments.value("--output") ?? PipelineOptions.defaultOutput),
                                    runID: runID)
         var configuration = BatchRunner.Configuration()

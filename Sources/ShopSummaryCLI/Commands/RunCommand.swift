@@ -18,7 +18,7 @@ struct RunCommand: CLICommand {
         options: [
             PipelineOptions.input, PipelineOptions.mapping, PipelineOptions.rules, PipelineOptions.dataDir,
             PipelineOptions.output,
-            OptionSpec("--backup-url", .value(placeholder: "URL"), help: "Backup location (file://…)",
+            OptionSpec("--backup-url", .value(placeholder: "URL"), help: "Backup location (file://DIR or s3://BUCKET/PREFIX)",
                        default: PipelineOptions.defaultBackupURL),
             OptionSpec("--examples", .value(placeholder: "FILE"), help: "Examples imported into a new store",
                        default: PipelineOptions.defaultExamples),
@@ -73,11 +73,11 @@ struct RunCommand: CLICommand {
         let dataDir = PipelineOptions.url(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir)
         let layout = try RunLayout(outputDirectory: PipelineOptions.url(arguments.value("--output") ?? PipelineOptions.defaultOutput),
                                    runID: runID)
-        let lifecycle = StoreLifecycle(dataDirectory: dataDir,
-                                       backupURL: arguments.value("--backup-url") ?? PipelineOptions.defaultBackupURL,
+        let backupURL = try BackupCommandSupport.validateBackupURL(arguments)
+        let lifecycle = StoreLifecycle(dataDirectory: dataDir, backupURL: backupURL,
+                                       engine: try BackupCommandSupport.makeEngine(backupURL: backupURL, context: context),
                                        examplesFile: PipelineOptions.url(arguments.value("--examples") ?? PipelineOptions.defaultExamples),
                                        embedder: providers.embedder, logger: logger)
-        _ = try lifecycle.engine()  // validate the backup URL before doing any work
         let prompts = PromptStage(builder: try PromptBuilder(configuration: .init(
             directory: arguments.value("--prompts").map(PipelineOptions.url))))
         var tunables = BatchRunner.Configuration()
@@ -92,7 +92,7 @@ struct RunCommand: CLICommand {
             StepRunner.Step(name: "generate_\(category.rawValue)") {
                 let database = try PipelineOptions.openDatabase(dataDir.path, logger: logger)
                 let retriever = try ExampleLibrary(database: database, embedder: providers.embedder)
-                    .retriever(for: [category])
+                    .retriever(for: [category], k: configuration.topK)
                 let runner = BatchRunner(embedder: providers.embedder, generator: providers.generator,
                                          retriever: retriever, prompts: prompts, configuration: configuration,
                                          logger: logger)
@@ -150,7 +150,7 @@ struct RunCommand: CLICommand {
             context.print("output \(category.rawValue): \(path)")
         }
         context.print("report: \(layout.report.path)")
-        context.print("backup: \(report.backup ?? "none (backup step did not run)")")
+        context.print("backup: \(report.backup ?? "none (the backup step failed or did not run)")")
         if steps.contains(where: { $0.status == "interrupted" }) {
             context.print("interrupted: re-run with --run-id \(runID) to resume")
             return ExitCode.interrupted
