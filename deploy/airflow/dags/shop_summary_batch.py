@@ -224,7 +224,7 @@ def volumes(s: DeploySettings) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMou
 def env_vars(s: DeploySettings, step: str) -> list[k8s.V1EnvVar]:
     """AWS comes from IRSA (the EKS webhook injects AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE from
     the service account); only generate gets the Google settings."""
-    env = {"AWS_REGION": s.aws_region, "SHOP_SUMMARY_LOG_FORMAT": "json", "TZ": TIMEZONE}
+    env = {"AWS_REGION": s.aws_region, "TZ": TIMEZONE}
     if step == "generate":
         env["GOOGLE_APPLICATION_CREDENTIALS"] = f"{s.gcp_secret_path}/{s.gcp_secret_key}"
         env["GOOGLE_CLOUD_LOCATION"] = s.gcp_location
