@@ -84,7 +84,7 @@ def sandboxed(args: list[str], tmp: Path) -> list[str]:
     """Same flags; values that name cluster paths or buckets point into `tmp` instead."""
     swaps = {"/data/vector_db/store": str(tmp / "db"), "/data/vector_db/runs": str(tmp / "out"),
              "/data/vector_db/input/shops.jsonl.gz": str(tmp / "missing-input.jsonl"),
-             "/etc/shop-summary/mapping.json": str(tmp / "missing-mapping.json"),
+             "/etc/shop-summary/mapping-naver-place.json": str(tmp / "missing-mapping.json"),
              "s3://my-rag-bucket/vector-db-backups": (tmp / "backups").as_uri()}
     return [swaps.get(a, a) for a in args]
 

@@ -16,7 +16,7 @@ SLOT = pendulum.datetime(2026, 12, 1, 2, 0, tz="Asia/Seoul")
 DATA = "/data/vector_db/store"
 OUT = "/data/vector_db/runs"
 INPUT = "/data/vector_db/input/shops.jsonl.gz"
-MAPPING = "/etc/shop-summary/mapping.json"
+MAPPING = "/etc/shop-summary/mapping-naver-place.json"
 BACKUP = "s3://my-rag-bucket/vector-db-backups"
 
 

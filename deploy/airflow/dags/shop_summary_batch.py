@@ -55,7 +55,7 @@ class DeploySettings:
     data_dir: str = "/data/vector_db/store"
     output_dir: str = "/data/vector_db/runs"
     input: str = "/data/vector_db/input/shops.jsonl.gz"
-    mapping: str = "/etc/shop-summary/mapping.json"
+    mapping: str = "/etc/shop-summary/mapping-naver-place.json"
     config_map: str = "shop-summary-config"
     config_path: str = "/etc/shop-summary"
     backup_url: str = "s3://my-rag-bucket/vector-db-backups"
