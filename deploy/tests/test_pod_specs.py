@@ -152,3 +152,15 @@ def test_dict_volumes_would_be_rejected_so_ours_are_models(dag):
     bad = KubernetesPodOperator(task_id="bad", image="x", volumes=[{"name": "v"}])
     with pytest.raises(Exception):
         bad.build_pod_request_obj(dry_run=True)
+
+
+def test_generate_resources_can_be_raised_for_out_of_memory():
+    from conftest import load_dag_module
+
+    module = load_dag_module({"SHOP_SUMMARY_GENERATE_REQUESTS": "cpu=2,memory=4Gi",
+                              "SHOP_SUMMARY_GENERATE_LIMITS": "cpu=4,memory=8Gi"}, name="dag_bigger_pods")
+    (op, pod), *_ = mapped_pods(module.dag, shards=1)
+    res = pod.spec.containers[0].resources
+    assert res.requests == {"cpu": "2", "memory": "4Gi"} and res.limits == {"cpu": "4", "memory": "8Gi"}
+    with pytest.raises(ValueError):
+        module.resources("generate", module.DeploySettings(generate_limits="gpu=1"))

@@ -72,6 +72,8 @@ class DeploySettings:
     concurrency: int = 4
     grace_seconds: int = 20
     max_parallel_pods: int = 6
+    generate_requests: str = "cpu=1,memory=2Gi"
+    generate_limits: str = "cpu=2,memory=4Gi"
     alert_emails: tuple[str, ...] = ("data-team@example.com",)
     in_cluster: bool = True
     binary: str = "shop-summary"
@@ -195,12 +197,20 @@ def common_labels(step: str) -> dict[str, str]:
     return {"app.kubernetes.io/name": "shop-summary", "app.kubernetes.io/component": step}
 
 
-def resources(step: str) -> k8s.V1ResourceRequirements:
-    """generate: 1 CPU / 2 GiB requested, 2 CPU / 4 GiB limit (original; OPERATIONS.md says when to
-    raise). The other steps stream files and need little."""
+def _quantities(text: str) -> dict[str, str]:
+    pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
+    if any(len(p) != 2 or p[0].strip() not in ("cpu", "memory") for p in pairs):
+        raise ValueError(f"expected 'cpu=…,memory=…', got {text!r}")
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def resources(step: str, s: DeploySettings | None = None) -> k8s.V1ResourceRequirements:
+    """generate: 1 CPU / 2 GiB requested, 2 CPU / 4 GiB limit (original; raise with
+    SHOP_SUMMARY_GENERATE_REQUESTS/LIMITS, see OPERATIONS.md). The other steps stream files."""
     if step == "generate":
-        return k8s.V1ResourceRequirements(requests={"cpu": "1", "memory": "2Gi"},
-                                          limits={"cpu": "2", "memory": "4Gi"})
+        s = s or DeploySettings()
+        return k8s.V1ResourceRequirements(requests=_quantities(s.generate_requests),
+                                          limits=_quantities(s.generate_limits))
     return k8s.V1ResourceRequirements(requests={"cpu": "250m", "memory": "512Mi"},
                                       limits={"cpu": "1", "memory": "1Gi"})
 
@@ -242,7 +252,7 @@ def pod_kwargs(s: DeploySettings, step: str) -> dict[str, Any]:
         name=f"shop-summary-{step}", cmds=["shop-summary"],
         labels=common_labels(step), service_account_name=s.service_account,
         volumes=vols, volume_mounts=mounts, env_vars=env_vars(s, step),
-        container_resources=resources(step),
+        container_resources=resources(step, s),
         security_context=k8s.V1PodSecurityContext(run_as_non_root=True, run_as_user=10001,
                                                   run_as_group=10001, fs_group=10001),
         container_security_context=k8s.V1SecurityContext(
