@@ -16,13 +16,14 @@ from conftest import DEPLOY, REPO
 
 K8S = DEPLOY / "k8s"
 ROOTS = {"base": K8S / "base", "example": K8S / "overlays" / "example",
-         "cronjob": K8S / "overlays" / "cronjob-example", "logging": K8S / "logging"}
+         "cronjob": K8S / "overlays" / "cronjob-example", "logging": K8S / "logging",
+         "ops": K8S / "ops"}
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 API_VERSIONS = {"StorageClass": "storage.k8s.io/v1", "PersistentVolume": "v1", "PersistentVolumeClaim": "v1",
                 "ServiceAccount": "v1", "ConfigMap": "v1", "Secret": "v1", "Namespace": "v1",
                 "Role": "rbac.authorization.k8s.io/v1", "RoleBinding": "rbac.authorization.k8s.io/v1",
                 "ClusterRole": "rbac.authorization.k8s.io/v1", "ClusterRoleBinding": "rbac.authorization.k8s.io/v1",
-                "CronJob": "batch/v1", "DaemonSet": "apps/v1"}
+                "CronJob": "batch/v1", "DaemonSet": "apps/v1", "Pod": "v1"}
 
 
 def get(obj, dotted):
@@ -61,6 +62,7 @@ def required_field_problems(obj) -> list[str]:
         "CronJob": ["spec.schedule", "spec.jobTemplate.spec.template.spec.containers"],
         "DaemonSet": ["spec.selector.matchLabels", "spec.template.metadata.labels", "spec.template.spec.containers"],
         "Secret": ["type"],
+        "Pod": ["spec.containers"],
     }.get(kind, [])
     for field in need:
         if get(obj, field) in (None, "", [], {}):
