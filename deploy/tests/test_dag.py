@@ -105,7 +105,7 @@ def test_shard_count_is_a_dag_param_and_drives_the_map(dag, dag_module):
         kwargs = plan(params={**params, "shards": shards}, logical_date=logical, dag_run=None)
         assert len(kwargs) == 3 * shards
         seen = {(_opt(k["arguments"], "--category"), _opt(k["arguments"], "--shard")) for k in kwargs}
-        assert seen == {(c, f"{i}/{shards}") for c in CATEGORIES for i in range(shards)}
+        assert seen == {(c, f"{i}/{shards}") for c in CATEGORIES for i in range(1, shards + 1)}
         assert {_opt(k["arguments"], "--run-id") for k in kwargs} == {"2026-12-01"}
         for k in kwargs:
             assert "name" not in k  # the provider adds a random suffix per pod

@@ -118,11 +118,11 @@ def init_args(s: DeploySettings) -> list[str]:
 
 def generate_args(s: DeploySettings, *, category: str, shard: int, shards: int, run_id: str,
                   input_file: str, llm: str) -> list[str]:
-    """One category, one shard (`--shard i/n`, i counted from 0)."""
+    """One category, one shard (`--shard i/n`, 1 <= i <= n, as the binary counts)."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
-    if not 0 <= shard < shards:
-        raise ValueError(f"shard {shard} outside 0..{shards - 1}")
+    if not 1 <= shard <= shards:
+        raise ValueError(f"shard {shard} outside 1..{shards}")
     args = ["generate", "--category", category, "--input", input_file]
     if s.mapping:
         args += ["--mapping", s.mapping]
@@ -174,7 +174,7 @@ def shard_plan(s: DeploySettings, *, shards: int, run_id: str, input_file: str, 
     """Mapped kwargs for `generate`: one entry per category x shard."""
     plan = []
     for category in CATEGORIES:
-        for shard in range(shards):
+        for shard in range(1, shards + 1):
             args = generate_args(s, category=category, shard=shard, shards=shards, run_id=run_id,
                                  input_file=input_file, llm=llm)
             if s.mode == "local":
