@@ -97,7 +97,8 @@ def test_help_declares_every_flag_the_dag_passes(dag, binary):
         options = declared_options(path, COMMANDS[step])
         assert options, f"no OPTIONS parsed from `{' '.join(COMMANDS[step])} --help`"
         for args in lines:
-            assert check_against_help(args, COMMANDS[step], options) == [], args
+            problems = check_against_help(args, COMMANDS[step], options)
+            assert problems == [], f"{' '.join(args)}: {problems}"
         checked.append(step)
     print("checked against --help:", checked)
 
