@@ -164,3 +164,16 @@ def test_generate_resources_can_be_raised_for_out_of_memory():
     assert res.requests == {"cpu": "2", "memory": "4Gi"} and res.limits == {"cpu": "4", "memory": "8Gi"}
     with pytest.raises(ValueError):
         module.resources("generate", module.DeploySettings(generate_limits="gpu=1"))
+
+
+def test_deferrable_and_pool_are_opt_in():
+    from conftest import load_dag_module
+
+    default = load_dag_module({}, name="dag_defaults_again").dag
+    assert default.get_task("init").deferrable is False
+    assert default.get_task("generate").partial_kwargs.get("pool") in (None, "default_pool")
+    module = load_dag_module({"SHOP_SUMMARY_DEFERRABLE": "true", "SHOP_SUMMARY_POOL": "gemini"}, name="dag_deferrable")
+    assert module.dag.get_task("init").deferrable is True
+    generate = module.dag.get_task("generate")
+    assert generate.partial_kwargs["pool"] == "gemini"
+    assert generate.partial_kwargs["deferrable"] is True

@@ -76,6 +76,8 @@ class DeploySettings:
     generate_limits: str = "cpu=2,memory=4Gi"
     alert_emails: tuple[str, ...] = ("data-team@example.com",)
     in_cluster: bool = True
+    deferrable: bool = False
+    pool: str = ""
     binary: str = "shop-summary"
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -261,6 +263,8 @@ def pod_kwargs(s: DeploySettings, step: str) -> dict[str, Any]:
         # Failed pods stay for `kubectl logs/describe`; successful ones are removed.
         on_finish_action="delete_succeeded_pod",
         in_cluster=s.in_cluster, get_logs=True, log_events_on_failure=True,
+        # True frees the worker slot while a pod runs (needs a triggerer).
+        deferrable=s.deferrable,
         # EFS mounts can take minutes on a cold node (CSI + mount helper + TLS stunnel).
         startup_timeout_seconds=600,
         # SIGTERM -> the binary stops new work, finishes in-flight calls within --grace-seconds,
@@ -370,6 +374,8 @@ def build_dag(s: DeploySettings) -> DAG:
                    for name, args in steps.items()}
             generate_kwargs = pod_kwargs(s, "generate")
             generate_kwargs.pop("labels")  # per pod, from the plan (category and shard added)
+            if s.pool:  # a Pool sized to the LLM quota caps concurrent generate pods across runs
+                generate_kwargs["pool"] = s.pool
             generate = KubernetesPodOperator.partial(
                 task_id="generate", max_active_tis_per_dagrun=s.max_parallel_pods,
                 execution_timeout=timedelta(hours=6), **generate_kwargs,
