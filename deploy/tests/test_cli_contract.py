@@ -85,6 +85,8 @@ def sandboxed(args: list[str], tmp: Path) -> list[str]:
     swaps = {"/data/vector_db/store": str(tmp / "db"), "/data/vector_db/runs": str(tmp / "out"),
              "/data/vector_db/input/shops.jsonl.gz": str(tmp / "missing-input.jsonl"),
              "/etc/shop-summary/mapping-naver-place.json": str(tmp / "missing-mapping.json"),
+             "/etc/shop-summary/category-rules.json": str(tmp / "missing-rules.json"),
+             "/etc/shop-summary": str(tmp / "missing-prompts"),
              "s3://my-rag-bucket/vector-db-backups": (tmp / "backups").as_uri()}
     return [swaps.get(a, a) for a in args]
 

@@ -33,9 +33,14 @@ class _DagRun:
     run_after = SLOT
 
 
-def mapping_file() -> Path:
-    repo_mapping = REPO / "config" / "mapping-naver-place.json"
-    return repo_mapping if repo_mapping.exists() else DEPLOY / "k8s" / "base" / "config" / "mapping-naver-place.json"
+def config_file(name: str) -> Path:
+    """The repo's config/ file, else the ConfigMap copy in deploy/k8s/base/config."""
+    repo_file = REPO / "config" / name
+    return repo_file if repo_file.exists() else DEPLOY / "k8s" / "base" / "config" / name
+
+
+def prompts_dir() -> Path:
+    return REPO / "prompts" if (REPO / "prompts").is_dir() else DEPLOY / "k8s" / "base" / "config"
 
 
 def run(cmd: str, env: dict[str, str], log: list[str], timeout: int = 600) -> subprocess.CompletedProcess:
@@ -73,7 +78,9 @@ def test_dag_commands_in_order_on_30_real_shops(tmp_path):
         "SHOP_SUMMARY_DAG_MODE": "local", "SHOP_SUMMARY_BINARY": str(binary),
         "SHOP_SUMMARY_DATA_DIR": str(db), "SHOP_SUMMARY_OUTPUT_DIR": str(out),
         "SHOP_SUMMARY_BACKUP_URL": backups.as_uri(), "SHOP_SUMMARY_INPUT": str(SHOPS),
-        "SHOP_SUMMARY_MAPPING": str(mapping_file()), "SHOP_SUMMARY_LLM": "offline",
+        "SHOP_SUMMARY_MAPPING": str(config_file("mapping-naver-place.json")),
+        "SHOP_SUMMARY_RULES": str(config_file("category-rules.json")), "SHOP_SUMMARY_PROMPTS": str(prompts_dir()),
+        "SHOP_SUMMARY_LLM": "offline",
         "SHOP_SUMMARY_SHARDS": "2", "SHOP_SUMMARY_CONCURRENCY": "4",
     }
     module = load_dag_module(settings_env, name="dag_e2e_local")

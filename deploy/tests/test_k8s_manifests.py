@@ -154,7 +154,8 @@ def test_names_match_what_the_dag_pods_reference(built, dag_module):
     assert sa["automountServiceAccountToken"] is False
     cm = by_kind(objects, "ConfigMap", s.config_map)
     assert Path(s.mapping).parent.as_posix() == s.config_path
-    assert Path(s.mapping).name in cm["data"]
+    assert Path(s.mapping).name in cm["data"] and Path(s.rules).name in cm["data"]
+    assert Path(s.rules).parent.as_posix() == s.config_path == s.prompts
     for category in dag_module.CATEGORIES:
         assert f"{category}.md" in cm["data"]
     assert s.namespace == sa["metadata"]["namespace"]

@@ -17,6 +17,7 @@ DATA = "/data/vector_db/store"
 OUT = "/data/vector_db/runs"
 INPUT = "/data/vector_db/input/shops.jsonl.gz"
 MAPPING = "/etc/shop-summary/mapping-naver-place.json"
+RULES = "/etc/shop-summary/category-rules.json"
 BACKUP = "s3://my-rag-bucket/vector-db-backups"
 
 
@@ -49,7 +50,8 @@ def mapped_pods(dag, shards=2):
 def expected_arguments():
     return {
         "init": ["init", "--data-dir", DATA, "--backup-url", BACKUP],
-        "merge": ["merge", "--run-id", "2026-12-01", "--input", INPUT, "--mapping", MAPPING, "--output", OUT],
+        "merge": ["merge", "--run-id", "2026-12-01", "--input", INPUT, "--mapping", MAPPING, "--rules", RULES,
+                  "--output", OUT],
         "backup": ["backup", "--data-dir", DATA, "--backup-url", BACKUP],
         "verify": ["backup", "verify", "--backup-url", BACKUP, "--at", "latest"],
         "prune": ["backup", "prune", "--backup-url", BACKUP, "--keep-days", "30"],
@@ -113,7 +115,7 @@ def test_every_generate_pod_spec(dag):
         shard = c.args[c.args.index("--shard") + 1]
         seen.add((category, shard))
         assert c.args == ["generate", "--category", category, "--input", INPUT, "--mapping", MAPPING,
-                          "--data-dir", DATA, "--output", OUT, "--run-id", "2026-12-01", "--shard", shard,
+                          "--rules", RULES, "--prompts", "/etc/shop-summary", "--data-dir", DATA, "--output", OUT, "--run-id", "2026-12-01", "--shard", shard,
                           "--concurrency", "4", "--grace-seconds", "20", "--llm", "vertex"]
         assert pod.metadata.labels["shop-summary/category"] == category
         assert pod.metadata.labels["shop-summary/shard"] == shard.replace("/", "-of-")

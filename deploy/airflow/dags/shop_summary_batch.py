@@ -56,6 +56,8 @@ class DeploySettings:
     output_dir: str = "/data/vector_db/runs"
     input: str = "/data/vector_db/input/shops.jsonl.gz"
     mapping: str = "/etc/shop-summary/mapping-naver-place.json"
+    rules: str = "/etc/shop-summary/category-rules.json"
+    prompts: str = "/etc/shop-summary"
     config_map: str = "shop-summary-config"
     config_path: str = "/etc/shop-summary"
     backup_url: str = "s3://my-rag-bucket/vector-db-backups"
@@ -125,9 +127,9 @@ def generate_args(s: DeploySettings, *, category: str, shard: int, shards: int, 
         raise ValueError(f"unknown category {category!r}")
     if not 1 <= shard <= shards:
         raise ValueError(f"shard {shard} outside 1..{shards}")
-    args = ["generate", "--category", category, "--input", input_file]
-    if s.mapping:
-        args += ["--mapping", s.mapping]
+    args = ["generate", "--category", category, "--input", input_file] + _input_options(s)
+    if s.prompts:
+        args += ["--prompts", s.prompts]
     return args + [
         "--data-dir", s.data_dir, "--output", s.output_dir, "--run-id", run_id,
         "--shard", f"{shard}/{shards}", "--concurrency", str(s.concurrency),
@@ -137,10 +139,15 @@ def generate_args(s: DeploySettings, *, category: str, shard: int, shards: int, 
 
 def merge_args(s: DeploySettings, *, run_id: str, input_file: str) -> list[str]:
     """Combine the shard outputs into one file per category and check completeness."""
-    args = ["merge", "--run-id", run_id, "--input", input_file]
-    if s.mapping:
-        args += ["--mapping", s.mapping]
+    args = ["merge", "--run-id", run_id, "--input", input_file] + _input_options(s)
     return args + ["--output", s.output_dir]
+
+
+def _input_options(s: DeploySettings) -> list[str]:
+    """How the input is read and categorised: generate and merge must agree, or merge's
+    completeness check would count different shops."""
+    args = ["--mapping", s.mapping] if s.mapping else []
+    return args + (["--rules", s.rules] if s.rules else [])
 
 
 def backup_args(s: DeploySettings) -> list[str]:
