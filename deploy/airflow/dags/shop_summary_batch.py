@@ -72,6 +72,7 @@ class DeploySettings:
     llm: str = "vertex"
     shards: int = 2
     concurrency: int = 4
+    max_failure_ratio: str = ""
     grace_seconds: int = 20
     max_parallel_pods: int = 6
     generate_requests: str = "cpu=1,memory=2Gi"
@@ -130,6 +131,8 @@ def generate_args(s: DeploySettings, *, category: str, shard: int, shards: int, 
     args = ["generate", "--category", category, "--input", input_file] + _input_options(s)
     if s.prompts:
         args += ["--prompts", s.prompts]
+    if s.max_failure_ratio:  # unset: the binary's default (0.1 of the shard's shops)
+        args += ["--max-failure-ratio", s.max_failure_ratio]
     return args + [
         "--data-dir", s.data_dir, "--output", s.output_dir, "--run-id", run_id,
         "--shard", f"{shard}/{shards}", "--concurrency", str(s.concurrency),
