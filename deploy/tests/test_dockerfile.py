@@ -154,6 +154,28 @@ def missing_libraries(libs: dict[str, str | None], apt: set[str], static_stdlib:
     return problems
 
 
+# Linker inputs the swift image may lack; the dev package of each library linked at build time.
+DEV_PACKAGES = {"libssl3": "libssl-dev", "libsqlite3-0": "libsqlite3-dev", "zlib1g": "zlib1g-dev",
+                "libcurl4": "libcurl4-openssl-dev", "libxml2": "libxml2-dev"}
+TOOLCHAIN_PROVIDED = {"libc6", "libgcc-s1", "libstdc++6"}  # the swift image's compiler brings these
+
+
+def needed(path: str) -> list[str]:
+    out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def build_time_libraries(binary: Path, libs: dict[str, str | None]) -> set[str]:
+    """Debian packages the *static* link needs: the binary's direct NEEDED entries plus those of
+    every toolchain library (linked statically, their dependencies become the binary's own)."""
+    direct = set(needed(str(binary)))
+    for soname, path in libs.items():
+        if path and owning_package(path) is None:
+            direct |= set(needed(path))
+    packages = {owning_package(libs[s]) for s in direct if libs.get(s)}
+    return {p for p in packages if p} - TOOLCHAIN_PROVIDED
+
+
 @pytest.fixture(scope="module")
 def dockerfile() -> list[Stage]:
     return stages(DOCKERFILE.read_text())
@@ -219,3 +241,22 @@ def test_the_check_catches_a_missing_package_and_a_dynamic_stdlib(dockerfile, li
     if swift_libs:  # a debug build links the Swift runtime dynamically
         dynamic = missing_libraries(libs, apt, False, [])
         assert any(p.startswith(swift_libs[0]) for p in dynamic)
+
+
+def test_build_stage_has_the_dev_package_of_every_library_linked_statically(dockerfile, linked):
+    """With --static-swift-stdlib, FoundationNetworking/XML link -lcurl/-lxml2 into the binary,
+    so the build stage needs their -dev packages (measured: without libcurl4-openssl-dev the
+    static link fails with `cannot find -lcurl`)."""
+    if shutil.which("readelf") is None:
+        pytest.skip("needs readelf (binutils)")
+    binary, libs = linked
+    wanted = build_time_libraries(binary, libs)
+    assert {"libssl3", "zlib1g", "libsqlite3-0"} <= wanted  # the C shims' libraries, always linked
+    unknown = wanted - set(DEV_PACKAGES)
+    assert unknown == set(), f"no known -dev package for {unknown}; add it to DEV_PACKAGES and the Dockerfile"
+    build_apt = apt_packages(dockerfile[0])
+    missing = {DEV_PACKAGES[p] for p in wanted} - build_apt
+    print("linked at build time:", sorted(wanted))
+    assert missing == set()
+    # The check can fail: drop the sqlite headers and it notices.
+    assert {DEV_PACKAGES[p] for p in wanted} - (build_apt - {"libsqlite3-dev"}) == {"libsqlite3-dev"}
