@@ -77,20 +77,35 @@ def ldd(binary: Path) -> dict[str, str | None]:
     return libs
 
 
-@lru_cache(maxsize=None)
-def owning_package(path: str) -> str | None:
+def _candidates(path: str) -> list[str]:
     resolved = str(Path(path).resolve())
     candidates = [path, resolved]
-    for p in list(candidates):  # usrmerge: /lib/x86_64-linux-gnu is /usr/lib/x86_64-linux-gnu
+    for p in (path, resolved):  # usrmerge: /lib/x86_64-linux-gnu is /usr/lib/x86_64-linux-gnu
         if p.startswith("/usr/lib/"):
             candidates.append(p[4:])
         elif p.startswith("/lib/"):
             candidates.append("/usr" + p)
-    for candidate in candidates:
-        out = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
-        if out.returncode == 0:
-            return out.stdout.split(":", 1)[0].strip().split(",")[0].strip()
-    return None
+    return candidates
+
+
+_OWNERS: dict[str, str] = {}
+
+
+def prefetch_owners(paths: list[str]) -> None:
+    """One `dpkg -S` for every candidate path (one call per library is slow)."""
+    wanted = sorted({c for p in paths for c in _candidates(p)} - set(_OWNERS))
+    if not wanted:
+        return
+    out = subprocess.run(["dpkg", "-S", *wanted], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        package, _, owned = line.partition(": ")
+        _OWNERS[owned.strip()] = package.split(",")[0].strip().split(":")[0]
+
+
+@lru_cache(maxsize=None)
+def owning_package(path: str) -> str | None:
+    prefetch_owners([path])
+    return next((_OWNERS[c] for c in _candidates(path) if c in _OWNERS), None)
 
 
 def dependency_closure(packages: frozenset[str]) -> set[str]:
@@ -189,7 +204,9 @@ def linked():
     if binary is None:
         pytest.skip("no built shop-summary binary (set SHOP_SUMMARY_BIN or run `swift build`)")
     print(f"\nchecking ldd of {binary}")
-    return binary, ldd(binary)
+    libs = ldd(binary)
+    prefetch_owners([p for p in libs.values() if p])
+    return binary, libs
 
 
 def test_multi_stage_official_swift_then_debian_slim(dockerfile):
