@@ -130,3 +130,18 @@ def test_the_checker_itself_catches_a_bad_flag():
         "--bucket is not declared by `backup --help`", "unexpected positional 'b'"]
     assert check_against_help(["backup", "--data-dir", "--incremental"], ["backup"], options) == [
         "--data-dir needs a value"]
+
+
+def test_cronjob_alternative_runs_a_command_line_the_binary_accepts(binary, tmp_path):
+    """The CronJob (deploy/k8s/overlays/cronjob-example) runs `shop-summary run …` in one pod."""
+    import kustomize_lite as kz
+    from conftest import DEPLOY
+
+    path, _ = binary
+    assert binary_has_command(path, ["run"]), "`shop-summary run` is missing from the binary"
+    cron = next(o for o in kz.build(DEPLOY / "k8s" / "overlays" / "cronjob-example") if o["kind"] == "CronJob")
+    args = kz.pod_specs(cron)[0]["containers"][0]["args"]
+    assert check_against_help(args, ["run"], declared_options(path, ["run"])) == []
+    out = subprocess.run([str(path), *sandboxed(args, tmp_path)], capture_output=True, text=True, timeout=60,
+                         cwd=tmp_path, env={**os.environ, "HOME": str(tmp_path)})
+    assert out.returncode != 64, out.stderr
