@@ -145,3 +145,33 @@ def test_cronjob_alternative_runs_a_command_line_the_binary_accepts(binary, tmp_
     out = subprocess.run([str(path), *sandboxed(args, tmp_path)], capture_output=True, text=True, timeout=60,
                          cwd=tmp_path, env={**os.environ, "HOME": str(tmp_path)})
     assert out.returncode != 64, out.stderr
+
+
+def runbook_commands() -> list[list[str]]:
+    """Every `shop-summary …` command in the code blocks of docs/OPERATIONS.md."""
+    import shlex
+
+    from conftest import REPO
+
+    text = (REPO / "docs" / "OPERATIONS.md").read_text()
+    commands = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            match = re.search(r"(?:^|-- )shop-summary ([a-z].*)$", line.strip())
+            if match:
+                commands.append(shlex.split(match.group(1).split("#")[0]))
+    for span in re.findall(r"`shop-summary ([a-z][^`]*)`", text):
+        if "…" not in span and "<" not in span:  # inline examples; the overview table abbreviates
+            commands.append(shlex.split(span))
+    return commands
+
+
+def test_runbook_commands_use_flags_the_binary_declares(binary):
+    path, _ = binary
+    commands = runbook_commands()
+    assert len(commands) >= 7  # seed, backup, generate, verify, restore, dr-drill, db stats
+    for words in commands:
+        head = [w for w in words[:2] if not w.startswith("-")]
+        command = head if len(head) == 2 and binary_has_command(path, head) else head[:1]
+        assert binary_has_command(path, command), f"runbook uses `shop-summary {' '.join(command)}`, which does not exist"
+        assert check_against_help(words, command, declared_options(path, command)) == [], words
