@@ -3,8 +3,10 @@ Airflow is imported anywhere, so no test reads or writes ~/airflow."""
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -12,6 +14,7 @@ import types
 from pathlib import Path
 
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="shop-summary-airflow-home-")
+atexit.register(shutil.rmtree, _AIRFLOW_HOME, ignore_errors=True)
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ.pop("AIRFLOW__CORE__DAGS_FOLDER", None)
