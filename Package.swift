@@ -9,7 +9,7 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// Release builds use FMA/AVX2 where the CPU has them; see docs/ARCHITECTURE.md ("SIMD").
+/// Portable builds: no `-target-cpu` flags (see docs/BENCHMARKS.md for the measured trade-off).
 let package = Package(
     name: "shop-summary",
     platforms: [.macOS(.v15)],
@@ -31,37 +31,38 @@ let package = Package(
         // MARK: - Libraries, lowest first
         .target(name: "CryptoSupport", dependencies: ["CCrypto", "CZlib"]),
         // VectorIndex is optimised even in debug builds: its graph builds and SIMD kernels run
-        // 50-100× slower at -Onone, which would make the recall tests take minutes. Portable flag.
+        // 50-100x slower at -Onone, which would make the recall tests take minutes. Portable flag.
         .target(name: "VectorIndex", dependencies: [],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"],
                 exclude: ["README.md"]),
-        .target(name: "ObjectStore", dependencies: ["CryptoSupport"]),
-        .target(name: "Providers", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Observability", dependencies: []),
+        .target(name: "ObjectStore", dependencies: ["CryptoSupport", "Observability"]),
+        .target(name: "Providers", dependencies: ["CryptoSupport", "Observability"]),
         .target(name: "Backup", dependencies: ["ObjectStore", "VectorStore", "CryptoSupport", "CZlib", "Observability"]),
         .target(name: "Pipeline",
                 dependencies: ["VectorStore", "Providers", "ObjectStore", "Backup", "Observability",
                                "CryptoSupport", "CZlib"]),
         .target(name: "ShopSummaryCLI",
                 dependencies: ["Pipeline", "VectorStore", "ObjectStore", "Backup", "Providers",
-                               "Observability"]),
+                               "Observability", "CryptoSupport", "VectorIndex"]),
         .executableTarget(name: "shop-summary", dependencies: ["ShopSummaryCLI"]),
-        // Benchmark driver for bench/vectorstore (not shipped).
+        // Benchmark drivers (bench/vectorstore, bench/providers); not shipped.
         .executableTarget(name: "vector-bench", dependencies: ["VectorStore", "VectorIndex"]),
-        // Provider throughput benchmark against the loopback fake server (bench/providers).
         .executableTarget(name: "provider-bench", dependencies: ["Providers"]),
 
         // MARK: - Tests (Swift Testing, one target per module)
         .testTarget(name: "CryptoSupportTests", dependencies: ["CryptoSupport"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "VectorIndex"]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "CryptoSupport"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "CryptoSupport", "Observability"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport", "Observability"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "BackupTests", dependencies: ["Backup", "ObjectStore", "VectorStore", "CryptoSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore"]),
-        .testTarget(name: "ShopSummaryCLITests", dependencies: ["ShopSummaryCLI", "Pipeline"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Providers", "VectorStore", "Backup", "ObjectStore"]),
+        .testTarget(name: "ShopSummaryCLITests",
+                    dependencies: ["ShopSummaryCLI", "Pipeline", "Backup", "ObjectStore", "CryptoSupport",
+                                   "Observability", "VectorStore"]),
     ]
 )
 

@@ -1,12 +1,22 @@
 /// Every command, in the order `--help` lists them. Add new commands here.
 enum CommandRegistry {
     static let all: [any CLICommand.Type] = [
-        ScheduleCommand.self,
-        VersionCommand.self,
+        // The batch
         RunCommand.self,
         GenerateCommand.self,
         MergeCommand.self,
         ExamplesImportCommand.self,
+        EvalCommand.self,
+        ScheduleCommand.self,
+        // Store lifecycle and backups
+        InitCommand.self,
+        BackupCommand.self,
+        BackupListCommand.self,
+        BackupPruneCommand.self,
+        BackupVerifyCommand.self,
+        RestoreCommand.self,
+        DRDrillCommand.self,
+        // The vector store
         DbCreateCommand.self,
         DbAddCommand.self,
         DbUpsertCommand.self,
@@ -17,7 +27,8 @@ enum CommandRegistry {
         DbStatsCommand.self,
         DbVerifyCommand.self,
         DbCompactCommand.self,
-        DbImportChromaCommand.self,
         DbBenchCommand.self,
+        DbImportChromaCommand.self,
+        VersionCommand.self,
     ]
 }
