@@ -34,6 +34,10 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   note "installing Debian packages: ${need_debs[*]}"
   apt-get update -qq >/dev/null && apt-get install -y -qq "${need_debs[@]}" >/dev/null
 fi
+if ! command -v chromium >/dev/null 2>&1; then  # for the HTML report's browser test
+  note "installing chromium (Debian) for the HTML report test"
+  apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium >/dev/null 2>&1 || echo "chromium install failed"
+fi
 # shellcheck source=scripts/venv.sh
 . "$ROOT/scripts/venv.sh"
 ensure_venv "$ROOT/.venv-test" "$ROOT/tests/requirements.txt" || { echo "0 passed, 1 failed"; exit 1; }

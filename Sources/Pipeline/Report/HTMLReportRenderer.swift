@@ -21,7 +21,7 @@ public enum HTMLReportRenderer {
         for note in page.notes { html += "<p class=\"note\">\(escape(note))</p>\n" }
         html += totalsTable(page.categories)
         html += "<div class=\"charts\">"
-        html += SVGHistogram.render(title: "LLM latency per shop (ms)",
+        html += SVGHistogram.render(title: "Time per shop (ms)",
                                     values: page.shops.compactMap(\.latencyMilliseconds), bins: 12)
         html += SVGHistogram.render(title: "Summary length (characters)",
                                     values: page.shops.filter { $0.status == "ok" }.map { Double($0.summary.count) },

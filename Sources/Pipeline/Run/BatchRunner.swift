@@ -19,6 +19,8 @@ public struct BatchRunner: Sendable {
         public var ledgerSyncEvery: Int = 16
         /// How often the loop checks for a stop request.
         public var pollInterval: Duration = .milliseconds(100)
+        /// Progress bar on a terminal, else a `progress` log line (the heartbeat) every ≤ 30 s.
+        public var progress: ProgressReporter.Configuration = .detect()
         public init() {}
     }
 
@@ -86,7 +88,10 @@ public struct BatchRunner: Sendable {
         }
         log.info("category.started", ["shops.selected": .int(shops.count), "shops.resumed": .int(resumed),
                                       "shops.pending": .int(pending.count)])
-        let loop = try await drive(pending, ledger: ledger, promptVersion: promptVersion, log: log)
+        let progress = ProgressReporter(label: shard.count > 1 ? "\(category.rawValue) \(shard)" : category.rawValue,
+                                        total: pending.count, configuration: configuration.progress, logger: log)
+        let loop = try await drive(pending, ledger: ledger, promptVersion: promptVersion, log: log, progress: progress)
+        progress.finish()
         try ledger.close()
         let outputURL = layout.output(category, shard: shard)
         let counts = try OutputFile.rebuild(at: outputURL, shops: shops, ledger: ledger, category: category,
@@ -123,7 +128,8 @@ public struct BatchRunner: Sendable {
 
     /// The sliding window: at most `concurrency` shops in flight, a tick every `pollInterval` to
     /// notice stop requests, ledger appends on the driving task only.
-    private func drive(_ pending: [WorkItem], ledger: RunLedger, promptVersion: String, log: Logger) async throws
+    private func drive(_ pending: [WorkItem], ledger: RunLedger, promptVersion: String, log: Logger,
+                       progress: ProgressReporter) async throws
         -> LoopResult
     {
         var result = LoopResult()
@@ -147,6 +153,7 @@ public struct BatchRunner: Sendable {
             var tickPending = inFlight > 0
             if tickPending { group.addTask { try? await Task.sleep(for: poll); return .tick } }
             while let event = try await group.next() {
+                progress.tick()
                 switch event {
                 case .tick:
                     tickPending = false
@@ -156,6 +163,7 @@ public struct BatchRunner: Sendable {
                     if embedded { result.embeddingCalls += 1 }
                     result.generationCalls += generations
                     try ledger.append(row)
+                    progress.advance(succeeded: row.status == .ok ? 1 : 0, failed: row.status == .ok ? 0 : 1)
                     log.debug("shop.done", ["shop.id": .string(row.shopID), "status": .string(row.status.rawValue),
                                             "duration_ms": .int(row.durationMS)])
                 case .abandoned(let id):

@@ -85,10 +85,11 @@ public enum ShardMerger {
                               duplicates: Array(Set(duplicates)).sorted(), unexpected: unexpected, output: output.path)
     }
 
-    /// Writes `report.json` from the category reports present in `reports/` plus `steps`.
+    /// Writes `report.json` from the category reports present in `reports/` plus `steps`, and
+    /// beside it `report.html` and `metrics.prom` (``RunArtifacts``).
     @discardableResult
     public static func writeRunReport(layout: RunLayout, input: PreparedInput?, steps: [RunReport.Step] = [],
-                                      backup: String? = nil) throws -> RunReport {
+                                      backup: String? = nil, dataDirectory: URL? = nil) throws -> RunReport {
         let dir = layout.root.appendingPathComponent("reports")
         var categories: [String: CategoryReport] = [:]
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }
@@ -101,6 +102,7 @@ public enum ShardMerger {
         let report = RunReport(runID: layout.runID, input: input?.summary, categories: categories, steps: steps,
                                backup: backup)
         try DurableFile.publish(try report.jsonData(), to: layout.report)
+        try RunArtifacts.write(report: report, layout: layout, input: input, dataDirectory: dataDirectory)
         return report
     }
 }

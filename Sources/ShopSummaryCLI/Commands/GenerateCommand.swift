@@ -20,7 +20,7 @@ struct GenerateCommand: CLICommand {
             PipelineOptions.output, PipelineOptions.runID,
             OptionSpec("--shard", .value(placeholder: "I/N"), help: "Process shard I of N (1-based), e.g. 2/4"),
             PipelineOptions.concurrency, PipelineOptions.grace, PipelineOptions.topK, PipelineOptions.prompts,
-            PipelineOptions.maxFailureRatio,
+            PipelineOptions.maxFailureRatio, PipelineOptions.pushgateway,
             OptionSpec("--batch", .flag, help: "Gemini Batch API (50 % price, up to 24 h): one job for the category; "
                        + "the job name is kept beside the ledger and a re-run resumes polling (needs --llm gemini)"),
         ] + PipelineOptions.providerSpecs)
@@ -79,7 +79,10 @@ struct GenerateCommand: CLICommand {
                                  prompts: PromptStage(builder: prompts), configuration: configuration, logger: logger)
         let report = try await runner.run(shops: input.shops(in: category, shard: shard), decisions: input.decisions,
                                           category: category, shard: shard, layout: layout)
-        try ShardMerger.writeRunReport(layout: layout, input: input)
+        let runReport = try ShardMerger.writeRunReport(
+            layout: layout, input: input,
+            dataDirectory: PipelineOptions.url(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir))
+        await PipelineOptions.pushMetrics(arguments, report: runReport, layout: layout, context: context)
         context.print("\(category.rawValue) \(shard.count > 1 ? "shard \(shard) " : ""): \(report.ok) ok, "
             + "\(report.failed) failed, \(report.resumed) resumed, \(report.notStarted + report.abandoned) left; "
             + "\(input.input.issues.count) input rows skipped")

@@ -12,7 +12,7 @@ struct MergeCommand: CLICommand {
         """,
         options: [
             PipelineOptions.input, PipelineOptions.mapping, PipelineOptions.rules, PipelineOptions.output,
-            PipelineOptions.runID,
+            PipelineOptions.runID, PipelineOptions.dataDir, PipelineOptions.pushgateway,
             OptionSpec("--category", .repeated(placeholder: "NAME"), help: "Only these categories (default all)"),
         ])
 
@@ -40,7 +40,11 @@ struct MergeCommand: CLICommand {
         let layout = try RunLayout(outputDirectory: PipelineOptions.url(arguments.value("--output") ?? PipelineOptions.defaultOutput),
                                    runID: runID)
         let results = try ShardMerger.merge(layout: layout, input: input, categories: categories)
-        try ShardMerger.writeRunReport(layout: layout, input: input)
+        let report = try ShardMerger.writeRunReport(
+            layout: layout, input: input,
+            dataDirectory: PipelineOptions.url(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir))
+        await PipelineOptions.pushMetrics(arguments, report: report, layout: layout, context: context)
+        context.print("report: \(layout.report.path) (review page report.html, metrics metrics.prom beside it)")
         return Self.print(results, context: context) ? ExitCode.success : ExitCode.failure
     }
 

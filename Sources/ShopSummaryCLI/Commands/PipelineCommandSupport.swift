@@ -36,6 +36,8 @@ enum PipelineOptions {
                                 help: "Generator: gemini, vertex, openai, offline or auto (default auto: offline without credentials)")
     static let embedder = OptionSpec("--embedder", .value(placeholder: "NAME"),
                                      help: "Embedder: gemini, vertex, openai or offline (default offline)")
+    static let pushgateway = OptionSpec("--pushgateway", .value(placeholder: "URL"),
+                                        help: "Also push the run's metrics to this Prometheus Pushgateway")
     static let config = OptionSpec("--config", .value(placeholder: "FILE"), help: "Provider configuration JSON")
 
     static let providerSpecs = [llm, embedder, config]

@@ -28,6 +28,7 @@ struct RunCommand: CLICommand {
             OptionSpec("--retry-delay", .value(placeholder: "DURATION"), help: "Wait between attempts (5m, 30s, 0)",
                        default: "5m"),
             OptionSpec("--notify-url", .value(placeholder: "URL"), help: "POST a JSON message here when a step fails"),
+            PipelineOptions.pushgateway,
         ] + PipelineOptions.providerSpecs)
 
     let arguments: ParsedArguments
@@ -130,7 +131,8 @@ struct RunCommand: CLICommand {
         ]
         let steps = await StepRunner(retries: retries, retryDelay: retryDelay, logger: logger).run(stages: stages)
         let report = try ShardMerger.writeRunReport(layout: layout, input: input, steps: steps,
-                                                    backup: backupNote.withLock { $0 })
+                                                    backup: backupNote.withLock { $0 }, dataDirectory: dataDir)
+        await PipelineOptions.pushMetrics(arguments, report: report, layout: layout, context: context)
         return await finish(report: report, steps: steps, merged: merged.withLock { $0 }, layout: layout,
                             context: context, logger: logger)
     }
@@ -150,6 +152,8 @@ struct RunCommand: CLICommand {
             context.print("output \(category.rawValue): \(path)")
         }
         context.print("report: \(layout.report.path)")
+        context.print("review page: \(layout.root.appendingPathComponent("report.html").path)")
+        context.print("metrics: \(layout.root.appendingPathComponent("metrics.prom").path)")
         context.print("backup: \(report.backup ?? "none (the backup step failed or did not run)")")
         if steps.contains(where: { $0.status == "interrupted" }) {
             context.print("interrupted: re-run with --run-id \(runID) to resume")
