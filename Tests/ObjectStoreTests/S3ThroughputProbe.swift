@@ -6,7 +6,7 @@ import Testing
 /// Throughput/memory probe: multipart upload + download of an N MiB file (SHOP_SUMMARY_S3_PROBE_MB,
 /// default 16) through moto, checked byte-identical, printing throughput and the process's peak RSS
 /// (VmHWM). For meaningful peaks run it alone, e.g.
-/// `SHOP_SUMMARY_S3_PROBE_MB=256 swift test --filter S3ThroughputProbe`. Figures: docs/parts/s3.md.
+/// `SHOP_SUMMARY_S3_PROBE_MB=256 swift test --filter S3ThroughputProbe`. Figures: docs/modules/s3.md.
 @Suite("S3 throughput probe", .enabled(if: TestEnvironment.hasMoto, "needs SHOP_SUMMARY_TEST_S3_ENDPOINT"))
 struct S3ThroughputProbe {
     static func peakRSSMiB() -> Int {

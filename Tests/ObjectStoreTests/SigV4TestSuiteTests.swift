@@ -5,7 +5,7 @@ import Testing
 /// Runs AWS's SigV4 test suite (`../shared/data/aws-sigv4-testsuite`, from botocore's sdist)
 /// through ``SigV4Signer`` with S3 canonicalisation rules.
 ///
-/// Cases that do NOT apply to S3-style signing (and why) — also listed in docs/parts/s3.md:
+/// Cases that do NOT apply to S3-style signing (and why) — also listed in docs/modules/s3.md:
 /// - `normalize-path/get-relative`, `get-relative-relative`, `get-slash`, `get-slash-dot-slash`,
 ///   `get-slash-pointless-dot`, `get-slashes`: they expect `.`/`..`/`//` path normalisation; S3
 ///   must sign the path exactly as sent (an object key may contain `//` or `..`). These are checked

@@ -2,7 +2,7 @@ import Foundation
 import Providers
 
 /// What one `generate` of a category (or shard) did; written to `reports/<category>[.shard].json`
-/// and combined into `report.json`. Keys are snake_case (docs/parts/pipeline.md).
+/// and combined into `report.json`. Keys are snake_case (docs/modules/pipeline.md).
 public struct CategoryReport: Sendable, Codable, Hashable {
     /// A failed shop and why.
     public struct Failure: Sendable, Codable, Hashable {

@@ -2,7 +2,7 @@ import Foundation
 import Providers
 
 /// One line of `<output>/<run-id>/<category>.jsonl`: a summary, or a failure with its reason.
-/// Field names are snake_case; the format is documented in docs/parts/pipeline.md.
+/// Field names are snake_case; the format is documented in docs/modules/pipeline.md.
 public struct OutputRow: Sendable, Codable, Hashable {
     /// `ok` or `failed`.
     public enum Status: String, Sendable, Codable { case ok, failed }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where one run's files live under `<output>/<run-id>/` (documented in docs/parts/pipeline.md).
+/// Where one run's files live under `<output>/<run-id>/` (documented in docs/modules/pipeline.md).
 public struct RunLayout: Sendable, Hashable {
     /// `<output>/<run-id>`.
     public var root: URL

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The append-only record of a category's outcomes in one run (docs/parts/pipeline.md, "Ledger").
+/// The append-only record of a category's outcomes in one run (docs/modules/pipeline.md, "Ledger").
 ///
 /// Each line is a JSON ``Entry``. Lines are written with one `write(2)` as soon as a shop
 /// finishes (so a killed process loses nothing written) and fsync'd every ``syncEvery`` entries

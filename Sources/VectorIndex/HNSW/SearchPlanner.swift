@@ -19,7 +19,7 @@ public struct SearchPlanner: Sendable, Hashable {
     /// Filters matching at most this many rows use the exact scan regardless of share.
     public var exactMatchLimit: Int
 
-    /// Creates a planner; defaults measured on 384–768-d data (see docs/parts/benchmarks.md).
+    /// Creates a planner; defaults measured on 384–768-d data (see docs/BENCHMARKS.md).
     public init(exactRowLimit: Int = 4096, minimumHNSWSelectivity: Double = 0.1, exactMatchLimit: Int = 4096) {
         self.exactRowLimit = exactRowLimit
         self.minimumHNSWSelectivity = minimumHNSWSelectivity

@@ -7,7 +7,7 @@ import Glibc
 /// Scans and graph walks over tens of MB touch thousands of 4 KiB pages; under virtualisation
 /// every TLB miss is a two-level page walk. With THP in `madvise` mode (the usual default),
 /// memory must ask for huge pages *before* it is first touched; NumPy does this for every large
-/// array. Measured on the review embeddings (16k × 384): see docs/parts/benchmarks.md.
+/// array. Measured on the review embeddings (16k × 384): see docs/BENCHMARKS.md.
 public enum HugePages {
     /// Allocations at least this large are advised.
     public static let threshold = 4 << 20
