@@ -91,6 +91,8 @@ struct ProviderSelection {
         flags.llm = arguments.value("--llm")
         flags.embedder = arguments.value("--embedder")
         let command = arguments.commandPath.joined(separator: " ")
+        _ = try arguments.choice("--llm", ["auto", "offline", "gemini", "vertex", "openai"])
+        _ = try arguments.choice("--embedder", ["offline", "gemini", "vertex", "openai"])
         let configuration: ProviderConfiguration
         do {
             configuration = try ProviderConfiguration.resolve(flags: flags, environment: environment,
@@ -100,14 +102,11 @@ struct ProviderSelection {
         }
         let dataDir = PipelineOptions.url(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir)
         let cacheDir = dataDir.standardizedFileURL.deletingLastPathComponent().appendingPathComponent("embedding-cache")
-        let selection: Providers.ProviderSelection
-        do {
-            selection = try ProviderFactory.make(configuration: configuration, environment: environment,
+        // Missing credentials or an unreadable key file are not usage errors: the ProviderError
+        // propagates (exit 69, "provider unavailable as configured") with its own hint.
+        let selection = try ProviderFactory.make(configuration: configuration, environment: environment,
                                                  offlineGenerator: OfflineGenerator(), embeddingCacheDirectory: cacheDir,
                                                  logger: logger)
-        } catch let error as ProviderError where error.code == .configuration {
-            throw UsageError(command: command, message: error.message)
-        }
         logger.notice("providers.selected", ["providers.note": .string(selection.selectionNote)])
         return ProviderSelection(embedder: selection.embedder, generator: selection.generator,
                                  batchGenerator: selection.batchGenerator, costEstimator: selection.costEstimator,

@@ -5,7 +5,7 @@ import Providers
 extension ProviderError: CLIReportableError {
     public var exitCode: Int32 {
         switch code {
-        case .configuration: return ExitCode.usage
+        case .configuration: return ExitCode.unavailable
         case .io: return ExitCode.dataError
         case .cancelled: return ExitCode.interrupted
         case .rateLimited, .quotaExhausted, .transport, .timeout, .http, .auth, .batchFailed: return ExitCode.unavailable
