@@ -1,4 +1,5 @@
 import Foundation
+import VectorStore
 
 // Built-in copy of config/category-rules.json, used when the file is not next to the binary
 // (e.g. in the container). A test checks the two are identical.
@@ -60,7 +61,7 @@ extension CategoryRules {
     /// The shipped rules, compiled in.
     public static func builtin() throws -> CategoryRules {
         let json: RowValue
-        do throws(JSONParser.SyntaxError) { json = try JSONParser.parse(Data(builtinJSON.utf8)) } catch {
+        do throws(JSONParseError) { json = try RowValue.parse(Data(builtinJSON.utf8)) } catch {
             throw PipelineError(code: .invalidRules, message: "built-in rules: \(error)")
         }
         return try parse(json, file: "builtin:category-rules.json")

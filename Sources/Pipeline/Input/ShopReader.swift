@@ -1,4 +1,5 @@
 import Foundation
+import VectorStore
 import Observability
 
 /// A bad input row: where it is and why it was skipped.
@@ -75,7 +76,7 @@ public enum ShopReader {
                 return skip(nil, "invalid UTF-8 at byte \(firstInvalidUTF8Offset(bytes))")
             }
             let row: RowValue
-            do throws(JSONParser.SyntaxError) { row = try JSONParser.parse(bytes) } catch {
+            do throws(JSONParseError) { row = try RowValue.parse(bytes) } catch {
                 return skip(nil, "invalid JSON (\(error))")
             }
             var shop: Shop
