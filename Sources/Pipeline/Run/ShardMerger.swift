@@ -90,6 +90,7 @@ public enum ShardMerger {
     @discardableResult
     public static func writeRunReport(layout: RunLayout, input: PreparedInput?, steps: [RunReport.Step] = [],
                                       backup: String? = nil, dataDirectory: URL? = nil) throws -> RunReport {
+        try layout.createDirectories()  // `merge` of a run that wrote nothing yet still reports
         let dir = layout.root.appendingPathComponent("reports")
         var categories: [String: CategoryReport] = [:]
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }
