@@ -65,7 +65,7 @@ else
   swift test --skip-build --disable-xctest 2>&1 | tee "$LOGDIR/swift-test.log" \
     | grep -E "^(✘|􀢄)|recorded an issue|skipped|Test run with" || true
   sp=$(grep -cE "^(✔|􁁛) Test [^r].* passed" "$LOGDIR/swift-test.log")
-  sf=$(grep -cE "^(✘|􀢄) Test [^r].* failed" "$LOGDIR/swift-test.log")
+  sf=$(grep -cE "^(✘|􀢄) Test [^r].* failed after" "$LOGDIR/swift-test.log")
   ss=$(grep -cE "^(➜|􀙟) Test .* skipped" "$LOGDIR/swift-test.log")
   if ! grep -qE "Test run with [0-9]+ test" "$LOGDIR/swift-test.log"; then
     echo "swift test did not finish (crash?): last lines:"; tail -20 "$LOGDIR/swift-test.log"; sf=$((sf + 1))
