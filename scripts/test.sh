@@ -67,6 +67,7 @@ else
   sp=$(grep -cE "^(✔|􁁛) Test [^r].* passed" "$LOGDIR/swift-test.log")
   sf=$(grep -cE "^(✘|􀢄) Test [^r].* failed after" "$LOGDIR/swift-test.log")
   ss=$(grep -cE "^(➜|􀙟) Test .* skipped" "$LOGDIR/swift-test.log")
+  if [ "$sf" -eq 0 ] && grep -qE "Test run with [0-9]+ tests? .*failed" "$LOGDIR/swift-test.log"; then sf=1; fi
   if ! grep -qE "Test run with [0-9]+ test" "$LOGDIR/swift-test.log"; then
     echo "swift test did not finish (crash?): last lines:"; tail -20 "$LOGDIR/swift-test.log"; sf=$((sf + 1))
   fi
