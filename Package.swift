@@ -9,7 +9,14 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// Portable builds: no `-target-cpu` flags (see docs/BENCHMARKS.md for the measured trade-off).
+/// Portable builds: no `-target-cpu` flag except on `VectorKernelsAVX2`, which `VectorIndex` calls
+/// only after checking the CPU's features at run time (see docs/modules/index.md).
+#if arch(x86_64)
+let avx2Kernels: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
+#else
+let avx2Kernels: [SwiftSetting] = [.unsafeFlags(["-O"])]
+#endif
+
 let package = Package(
     name: "shop-summary",
     platforms: [.macOS(.v15)],
@@ -32,7 +39,11 @@ let package = Package(
         .target(name: "CryptoSupport", dependencies: ["CCrypto", "CZlib"]),
         // VectorIndex is optimised even in debug builds: its graph builds and SIMD kernels run
         // 50-100x slower at -Onone, which would make the recall tests take minutes. Portable flag.
-        .target(name: "VectorIndex", dependencies: [],
+        .target(name: "VectorKernels", dependencies: [],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // The same source as VectorKernels (a symbolic link), compiled for AVX2 + FMA.
+        .target(name: "VectorKernelsAVX2", dependencies: [], swiftSettings: avx2Kernels),
+        .target(name: "VectorIndex", dependencies: ["VectorKernels", "VectorKernelsAVX2"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "VectorStore", dependencies: ["VectorIndex", "CryptoSupport", "CSQLite", "Observability"],
                 exclude: ["README.md"]),

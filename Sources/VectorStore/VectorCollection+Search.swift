@@ -33,15 +33,19 @@ extension VectorCollection {
                 matching = liveRows
             }
             if matching == 0 { continue }
-            let strategy = config.planner.strategy(rowCount: seg.rowCount, matchingCount: matching, k: k)
+            let strategy = config.planner.strategy(rowCount: seg.rowCount, dimension: seg.dimension,
+                                                   matchingCount: matching, k: k)
             let useHNSW = strategy == .hnsw && live.entry.index != nil
             if context.logger.logLevel <= .debug {
                 context.logger.debug("query plan", [
                     "collection.name": .string(name), "segment.file": .string(live.entry.data.file),
-                    "plan": .string(useHNSW ? "hnsw" : "exact"), "rows.matching": .int(matching ?? liveRows),
+                    "plan": .string(useHNSW ? "hnsw" : (strategy == .quantized ? "quantized" : "exact")),
+                    "rows.matching": .int(matching ?? liveRows),
                 ])
             }
-            if useHNSW,
+            if strategy == .quantized {
+                ExactSearch.quantizedScan(snap, segment: s, query: query, k: k, allowed: allowed, into: &top)
+            } else if useHNSW,
                let index = try context.index(live.entry, segment: seg, metric: metric, log: log,
                                              repair: { rebuilt, _ in repairIndex(dataFile: live.entry.data.file, rebuilt) })
             {

@@ -1,3 +1,4 @@
+import VectorIndex
 import Foundation
 
 extension VectorCollection {
@@ -178,7 +179,8 @@ extension VectorCollection {
         _ = try AtomicFile.publishSynced(temp: temp, to: path, exclusive: false)
         var entry = SegmentEntry(data: FileEntry(file: file, bytes: size, checksum: checksum), rows: rows.count,
                                  tombstones: nil, deleted: 0, index: nil)
-        if rows.count >= context.configuration.hnswMinRows {
+        let config = context.configuration
+        if rows.count >= config.hnswMinRows, config.planner.needsIndex(rowCount: rows.count, dimension: dimension) {
             do {
                 let segment = try Segment(path: path, checksum: checksum, size: size, dimension: dimension, rows: rows.count)
                 entry.index = try SegmentIndexes.write(for: segment, metric: metric, configuration: context.configuration.hnsw,

@@ -89,7 +89,7 @@ struct HNSWIndexTests {
         // Highly selective filter: the planner picks exact, which equals brute force exactly.
         let rare: (Int32) -> Bool = { $0 % 250 == 0 }
         let planner = SearchPlanner()
-        #expect(planner.strategy(rowCount: index.count, matchingCount: 20, k: 10) == .exact)
+        #expect(planner.strategy(rowCount: index.count, dimension: 32, matchingCount: 20, k: 10) == .exact)
         let rareTruth = try Self.exact(queries, rows: rows, metric: .cosine, k: 10, filter: rare)
         let rareFound = try queries.map { try index.exactSearch($0, k: 10, filter: rare) }
         #expect(rareFound.map { $0.map(\.id) } == rareTruth.map { $0.map(\.id) })
@@ -147,10 +147,22 @@ struct HNSWIndexTests {
 
     @Test func plannerRules() {
         let p = SearchPlanner()
-        #expect(p.strategy(rowCount: 2_000, matchingCount: nil, k: 10) == .exact)
-        #expect(p.strategy(rowCount: 100_000, matchingCount: nil, k: 10) == .hnsw)
-        #expect(p.strategy(rowCount: 100_000, matchingCount: 33_000, k: 10) == .hnsw)
-        #expect(p.strategy(rowCount: 100_000, matchingCount: 5_000, k: 10) == .exact)
-        #expect(p.strategy(rowCount: 100_000, matchingCount: 3_000, k: 10) == .exact)
+        // Within 16 Mi components: the quantised exact scan (plain below 256 rows), no index needed.
+        #expect(p.strategy(rowCount: 2_000, dimension: 768, matchingCount: nil, k: 10) == .quantized)
+        #expect(p.strategy(rowCount: 200, dimension: 768, matchingCount: nil, k: 10) == .exact)
+        #expect(p.strategy(rowCount: 20_000, dimension: 768, matchingCount: 6_700, k: 10) == .quantized)
+        #expect(p.strategy(rowCount: 16_000, dimension: 384, matchingCount: 1_500, k: 10) == .exact)
+        #expect(!p.needsIndex(rowCount: 20_000, dimension: 768))
+        // Beyond it: HNSW unless a filter keeps few rows.
+        #expect(p.needsIndex(rowCount: 100_000, dimension: 768))
+        #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: nil, k: 10) == .hnsw)
+        #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: 33_000, k: 10) == .hnsw)
+        #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: 5_000, k: 10) == .exact)
+        #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: 3_000, k: 10) == .exact)
+        // Turned off: the previous rules.
+        let off = SearchPlanner(quantizedComponentLimit: 0)
+        #expect(off.strategy(rowCount: 2_000, dimension: 768, matchingCount: nil, k: 10) == .exact)
+        #expect(off.strategy(rowCount: 20_000, dimension: 768, matchingCount: nil, k: 10) == .hnsw)
+        #expect(off.needsIndex(rowCount: 20_000, dimension: 768))
     }
 }

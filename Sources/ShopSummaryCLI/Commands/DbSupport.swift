@@ -1,4 +1,5 @@
 import Foundation
+import VectorIndex
 import VectorStore
 
 /// Shared pieces of the `db` commands: options, opening the store, record input and output.
@@ -10,14 +11,19 @@ enum DbSupport {
 
     /// Opens the store; `SHOP_SUMMARY_DB_GC_GRACE` (seconds) overrides the garbage-collection grace
     /// period `SHOP_SUMMARY_DB_SEGMENT_ROWS` the rows per segment file and `SHOP_SUMMARY_DB_HNSW_MIN_ROWS`
-    /// the segment size from which an HNSW index is built (tests).
+    /// the segment size from which an HNSW index is built and searched (tests; turns the quantised scan off).
     static func open(_ arguments: ParsedArguments, environment: [String: String]) throws -> VectorDatabase {
         var config = VectorDatabase.Configuration()
         if let g = environment["SHOP_SUMMARY_DB_GC_GRACE"], let seconds = Double(g), seconds >= 0 {
             config.gcGracePeriod = seconds
         }
         if let r = environment["SHOP_SUMMARY_DB_SEGMENT_ROWS"], let rows = Int(r), rows > 0 { config.maxSegmentRows = rows }
-        if let r = environment["SHOP_SUMMARY_DB_HNSW_MIN_ROWS"], let rows = Int(r), rows > 0 { config.hnswMinRows = rows }
+        if let r = environment["SHOP_SUMMARY_DB_HNSW_MIN_ROWS"], let rows = Int(r), rows > 0 {
+            // An explicit index threshold means "search through HNSW from this size": no quantised scan.
+            config.hnswMinRows = rows
+            config.planner.quantizedComponentLimit = 0
+            config.planner.exactRowLimit = min(config.planner.exactRowLimit, rows)
+        }
         let dir = arguments.value("--data-dir") ?? "./.shop-summary/db"
         return try VectorDatabase(directory: URL(fileURLWithPath: dir), configuration: config)
     }

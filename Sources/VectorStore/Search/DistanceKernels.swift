@@ -88,18 +88,25 @@ struct TopK {
         entries.reserveCapacity(k + 1)
     }
 
-    /// The distance a candidate must beat to enter (infinity until full).
+    /// The distance a candidate must not exceed to enter (infinity until full).
     var threshold: Float { entries.count < k ? .infinity : entries[entries.count - 1].distance }
+
+    /// Orders by distance, then segment, then row: the result does not depend on the order rows
+    /// are offered in (the quantised scan offers them best bound first).
+    @inline(__always)
+    static func precedes(_ a: Entry, _ b: Entry) -> Bool {
+        if a.distance != b.distance { return a.distance < b.distance }
+        return a.segment != b.segment ? a.segment < b.segment : a.row < b.row
+    }
 
     @inline(__always)
     mutating func offer(_ distance: Float, segment: Int, row: Int) {
-        guard entries.count < k || distance < threshold else { return }
         let e = Entry(distance: distance, segment: Int32(segment), row: Int32(row))
-        // Binary search for the insertion point (stable: after equal distances).
+        guard entries.count < k || Self.precedes(e, entries[entries.count - 1]) else { return }
         var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if entries[mid].distance <= distance { lo = mid + 1 } else { hi = mid }
+            if Self.precedes(entries[mid], e) { lo = mid + 1 } else { hi = mid }
         }
         entries.insert(e, at: lo)
         if entries.count > k { entries.removeLast() }

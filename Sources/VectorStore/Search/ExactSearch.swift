@@ -1,3 +1,5 @@
+import VectorIndex
+
 /// Brute-force top-k over segments, reading vectors in place from the segment buffers.
 enum ExactSearch {
     /// Row predicate: `(segment index, row) -> passes`; nil means every live row passes.
@@ -34,6 +36,33 @@ enum ExactSearch {
                 }
                 let d = DistanceKernels.distance(metric, q, qNorm, vectors + r * dim, norms[r], dim)
                 top.offer(d, segment: s, row: r)
+            }
+        }
+    }
+
+    /// Exact top-k of one segment through its 8-bit copy: the codes bound every row's score, and
+    /// only the rows that can reach the top `k` are scored in full precision (same result as
+    /// ``scan(_:segment:query:allowed:filter:into:)``).
+    static func quantizedScan(_ snapshot: Snapshot, segment s: Int, query: [Float], k: Int, allowed: [Bool]?,
+                              into top: inout TopK) {
+        let metric = snapshot.manifest.metric
+        let dim = snapshot.manifest.dimension
+        let seg = snapshot.segments[s].segment
+        let codes = seg.quantized(metric)
+        let coded = metric == .cosine ? VectorMath.normalized(query) : query
+        let candidates = coded.withUnsafeBufferPointer { codes.candidates(query: $0, k: k, allowed: allowed) }
+        query.withUnsafeBufferPointer { qb in
+            guard let q = qb.baseAddress else { return }
+            let qNorm = DistanceKernels.dot(q, q, dim).squareRoot()
+            let qNorm2 = Double(qNorm) * Double(qNorm)
+            // Best bound first: once a candidate's best possible distance is worse than the k-th
+            // distance found, no later candidate can enter.
+            for c in candidates {
+                let bestDistance = metric == .l2 ? qNorm2 - 2 * c.scoreBound : 1 - c.scoreBound
+                if bestDistance > Double(top.threshold) { break }
+                let row = Int(c.row)
+                top.offer(DistanceKernels.distance(metric, q, qNorm, seg.vectors + row * dim, seg.norms[row], dim),
+                          segment: s, row: row)
             }
         }
     }

@@ -1,0 +1,211 @@
+/// An 8-bit copy of a block of rows that turns an exact top-k into one cheap scan plus a few
+/// full-precision re-scores, with the same result as scanning every row in full precision.
+///
+/// Component `i` is coded affinely, `x̂ᵢ = offsetᵢ + scaleᵢ · uᵢ` with `uᵢ ∈ 0...255` (offset = the
+/// component's minimum over the rows, scale = its range / 255), and every row keeps `‖x − x̂‖`.
+/// For a query `q` the scan computes `q·x̂` for every row from the codes in integer arithmetic
+/// (with the scaled query `qᵢ·scaleᵢ` rounded to 7 bits, error `δ`) and an interval that certainly
+/// contains the row's full-precision score:
+///
+///     q·x ∈ q·x̂ + δ·c ± (‖q‖·‖x − x̂‖ + ‖δ‖·‖u − c‖ + ε)
+///
+/// where `c` is the mean code of each component (centring the codes makes the rounding term 4×
+/// smaller on real embeddings than `‖δ‖·‖u‖`),
+/// (`ε` covers floating-point rounding, including the caller's own float32 re-scoring). A row whose
+/// upper end is below the k-th highest lower end cannot be in the top k; the others, the
+/// *candidates* (a few dozen on real embeddings), are re-scored by the caller. See
+/// docs/modules/index.md, "Quantised exact scan".
+public final class QuantizedRows: @unchecked Sendable {
+    // @unchecked: every stored property is written once in `init` and only read afterwards.
+
+    /// What a row's score is (higher is better).
+    public enum Ranking: Sendable, Hashable {
+        /// `q · x` (cosine on normalised rows, inner product).
+        case dot
+        /// `q · x − ‖x‖² / 2`, which orders rows as ascending L2 distance does.
+        case negativeHalfSquaredL2
+    }
+
+    /// Rows coded.
+    public let rowCount: Int
+    /// Components per row.
+    public let dimension: Int
+    /// Whether rows were L2-normalised before coding (queries must then be normalised too).
+    public let normalized: Bool
+    /// How scores are defined.
+    public let ranking: Ranking
+    /// Bytes per coded row (a multiple of 32; padding codes are zero).
+    let stride: Int
+    private let codes: UnsafeMutableRawPointer
+    private let offsets: [Double]
+    private let scales: [Double]
+    private let errorNorms: [Double]
+    private let codeSums: [Int64]
+    /// `‖u − c‖` per row.
+    private let codeNorms: [Double]
+    /// `c`, the mean code of each component.
+    private let centres: [Double]
+    private let biases: [Double]
+    /// Largest norm of a (normalised) row: scales the rounding allowance.
+    private let maxRowNorm: Double
+    private let kernel: KernelSelection
+
+    /// Bytes held by the codes.
+    public var codeBytes: Int { rowCount * stride }
+
+    /// Codes `rowCount × dimension` floats at `rows`.
+    ///
+    /// - Parameters:
+    ///   - normalize: code `x / ‖x‖` (cosine); zero rows stay zero.
+    ///   - kernel: which compiled scan kernel to use (tests pin it; default: this CPU's best).
+    public init(rows: UnsafePointer<Float>, rowCount: Int, dimension: Int, normalize: Bool, ranking: Ranking = .dot,
+                kernel: KernelSelection = .current) {
+        precondition(dimension > 0 && rowCount >= 0, "QuantizedRows needs a positive dimension")
+        self.rowCount = rowCount
+        self.dimension = dimension
+        self.normalized = normalize
+        self.ranking = ranking
+        self.kernel = kernel
+        let stride = (dimension + 31) / 32 * 32
+        self.stride = stride
+        let coding = QuantizedCoding(rows: rows, rowCount: rowCount, dimension: dimension, stride: stride,
+                                     normalize: normalize, ranking: ranking)
+        codes = coding.codes
+        offsets = coding.offsets
+        scales = coding.scales
+        centres = coding.centres
+        errorNorms = coding.errorNorms
+        codeSums = coding.codeSums
+        codeNorms = coding.codeNorms
+        biases = coding.biases
+        maxRowNorm = coding.maxRowNorm
+    }
+
+    deinit { codes.deallocate() }
+
+    /// A row that may be among the top k, with an upper bound on its full-precision score.
+    public struct Candidate: Sendable, Hashable {
+        /// Row number.
+        public var row: Int32
+        /// No full-precision score of this row (as the caller computes it in float32) exceeds this.
+        public var scoreBound: Double
+    }
+
+    /// The rows that can be among the `k` highest-scoring rows for `query` (already normalised when
+    /// ``normalized``); never drops a row of the full-precision top k.
+    ///
+    /// Candidates come best bound first: a caller re-scoring them in order can stop at the first
+    /// whose bound is below its k-th best full-precision score.
+    ///
+    /// - Parameters:
+    ///   - allowed: per-row admission (filters, deletions); nil admits every row.
+    /// - Returns: fewer than `k` admitted rows are all returned.
+    public func candidates(query: UnsafeBufferPointer<Float>, k: Int, allowed: [Bool]? = nil) -> [Candidate] {
+        precondition(query.count == dimension, "query has \(query.count) components, rows have \(dimension)")
+        guard rowCount > 0, k > 0 else { return [] }
+        let prepared = PreparedQuery(query: query, offsets: offsets, scales: scales, centres: centres, stride: stride)
+        let sums = UnsafeMutablePointer<UInt32>.allocate(capacity: rowCount)
+        defer { sums.deallocate() }
+        prepared.weights.withUnsafeBufferPointer { w in
+            kernel.rowSums(codes: codes, weights: w.baseAddress!, rowCount: rowCount, stride: stride, sums: sums)
+        }
+        // Allowance for float32 rounding in the caller's re-scoring and in normalisation: a float32
+        // dot product of n terms is within n·2⁻²⁴·‖q‖‖x‖ of the real one (twice that, and the
+        // squared norms, for L2 distances).
+        let magnitude = ranking == .dot ? prepared.queryNorm * maxRowNorm
+            : (prepared.queryNorm + maxRowNorm) * (prepared.queryNorm + maxRowNorm)
+        let epsilon = 4 * Double(dimension + 16) * 0x1p-24 * magnitude + 1e-9
+        // One pass: the k-th highest lower end so far only rises, so a row whose upper end is
+        // below it is out for good; the survivors are filtered by the final threshold.
+        var best = SmallestOfLargest(k: k)
+        var survivors: [(row: Int32, upper: Double)] = []
+        let hasBias = !biases.isEmpty
+        for r in 0..<rowCount {
+            if let allowed, !allowed[r] { continue }
+            let integer = Int64(sums[r]) - PreparedQuery.weightOffset * codeSums[r]
+            let centre = prepared.constant + prepared.step * Double(integer) + (hasBias ? biases[r] : 0)
+            let width = prepared.queryNorm * errorNorms[r] + prepared.roundingNorm * codeNorms[r] + epsilon
+            let upper = centre + width
+            guard upper >= best.threshold else { continue }
+            best.offer(centre - width)
+            survivors.append((Int32(r), upper))
+        }
+        let threshold = best.threshold
+        return survivors.compactMap { $0.upper >= threshold ? Candidate(row: $0.row, scoreBound: $0.upper) : nil }
+            .sorted { $0.scoreBound != $1.scoreBound ? $0.scoreBound > $1.scoreBound : $0.row < $1.row }
+    }
+}
+
+/// A query rounded for ``Q8Kernel``: 7-bit weights in the kernel's even/odd layout plus the terms
+/// that turn integer row sums back into scores.
+struct PreparedQuery {
+    /// Added to every signed 7-bit weight so weights are 1...127 (the kernel multiplies unsigned).
+    static let weightOffset: Int64 = 64
+    var weights: [UInt16]
+    /// `Σ qᵢ · offsetᵢ + Σ δᵢ · cᵢ`.
+    var constant: Double
+    /// Value of one unit of the integer sum.
+    var step: Double
+    /// `‖δ‖`, the 7-bit rounding error of the scaled query.
+    var roundingNorm: Double
+    /// `‖q‖`.
+    var queryNorm: Double
+
+    init(query: UnsafeBufferPointer<Float>, offsets: [Double], scales: [Double], centres: [Double], stride: Int) {
+        let dim = query.count
+        var scaled = [Double](repeating: 0, count: dim)
+        var constant = 0.0, norm2 = 0.0, maxAbs = 0.0
+        for i in 0..<dim {
+            let q = Double(query[i])
+            constant += q * offsets[i]
+            norm2 += q * q
+            scaled[i] = q * scales[i]
+            maxAbs = max(maxAbs, abs(scaled[i]))
+        }
+        let step = maxAbs / 63
+        var weights = [UInt16](repeating: 0, count: stride)
+        var rounding2 = 0.0
+        for i in 0..<dim {
+            let level = step > 0 ? min(max((scaled[i] / step).rounded(), -63), 63) : 0
+            let d = scaled[i] - level * step
+            rounding2 += d * d
+            constant += d * centres[i]
+            // Layout per 32-component block: 16 even components, then 16 odd ones.
+            let block = i / 32 * 32, j = i % 32
+            weights[block + (j % 2) * 16 + j / 2] = UInt16(Int(level) + Int(Self.weightOffset))
+        }
+        self.weights = weights
+        self.constant = constant
+        self.step = step
+        self.roundingNorm = rounding2.squareRoot() * (1 + 1e-12) + 1e-12
+        self.queryNorm = norm2.squareRoot() * (1 + 1e-12)
+    }
+}
+
+/// The k-th largest of the values offered so far (−∞ until k values were offered).
+struct SmallestOfLargest {
+    private var values: [Double] = []
+    private let k: Int
+
+    init(k: Int) {
+        self.k = k
+        values.reserveCapacity(k + 1)
+    }
+
+    var threshold: Double { values.count < k ? -.infinity : values[0] }
+
+    /// Keeps `values` ascending with at most `k` entries.
+    mutating func offer(_ v: Double) {
+        if values.count == k {
+            guard v > values[0] else { return }
+            values.removeFirst()
+        }
+        var i = values.count
+        values.append(v)
+        while i > 0, values[i - 1] > v {
+            values[i] = values[i - 1]
+            i -= 1
+        }
+        values[i] = v
+    }
+}

@@ -1,0 +1,1 @@
+../VectorKernels/Q8Kernel.swift

@@ -1,0 +1,89 @@
+import Foundation
+import Observability
+import Testing
+import VectorIndex
+@testable import VectorStore
+
+/// The quantised scan is the default for segments up to 16 Mi components; it must answer exactly
+/// what the full-precision scan answers (ids and distances, ties broken the same way), with
+/// filters, deletions, duplicates and several segments, for every metric.
+@Suite("Quantised exact scan")
+struct QuantizedSearchTests {
+    static func store(_ dir: TempDir, _ name: String, quantized: Bool, handler: InMemoryLogHandler? = nil) throws -> VectorDatabase {
+        // Plain: no quantised scan, no HNSW (exact row limit above every segment).
+        let planner = quantized ? SearchPlanner() : SearchPlanner(exactRowLimit: 1 << 30, quantizedComponentLimit: 0)
+        let logger = handler.map { Logger(label: "test", level: .debug, handler: $0) } ?? .disabled()
+        return try VectorDatabase(directory: dir.url.appendingPathComponent(name),
+                                  configuration: .init(gcGracePeriod: 0, maxSegmentRows: 1_500, planner: planner), logger: logger)
+    }
+
+    @Test(arguments: [DistanceMetric.cosine, .l2, .ip])
+    func answersExactlyWhatTheFullPrecisionScanAnswers(metric: DistanceMetric) throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        var recs = IndexedSearchTests.structured(4_000, dim: 48, seed: 21)
+        // Exact duplicates (ties at the cut) and a scaled copy (same direction, another norm).
+        for i in 0..<200 { recs[3_000 + i].vector = recs[i].vector }
+        recs[3_500].vector = recs[5].vector.map { $0 * 3 }
+        let handler = InMemoryLogHandler()
+        let fast = try Self.store(dir, "q", quantized: true, handler: handler).createCollection(name: "c", dimension: 48, metric: metric)
+        let plain = try Self.store(dir, "p", quantized: false).createCollection(name: "c", dimension: 48, metric: metric)
+        for c in [fast, plain] {
+            try c.add(recs)  // 1,500-row segments: three of them
+            _ = try c.delete(ids: (0..<50).map { "s\($0 * 7)" })
+        }
+        var rng = SeededRNG(seed: 9)
+        let filters: [MetadataFilter?] = [nil, .eq("third", .int(1)), .gte("i", .int(600))]
+        for qi in 0..<30 {
+            let q = recs[Int.random(in: 0..<recs.count, using: &rng)].vector.map { $0 + Float(qi % 4) * 0.02 }
+            for f in filters {
+                let a = try fast.query(vector: q, k: 10, where: f)
+                let b = try plain.query(vector: q, k: 10, where: f)
+                #expect(a.map(\.id) == b.map(\.id), "query \(qi), filter \(String(describing: f))")
+                #expect(a.map(\.distance) == b.map(\.distance))
+            }
+        }
+        let plans = handler.records.filter { $0.event == "query plan" }.compactMap { $0.metadata["plan"]?.description }
+        #expect(plans.contains("quantized"))
+        #expect(!plans.contains("hnsw"))
+        // No HNSW index is written for segments the quantised scan serves.
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: dir.path + "/q/collections/c/data").contains { $0.hasSuffix(".hnsw") })
+    }
+
+    @Test func indexesOnlySegmentsBeyondTheQuantisedLimit() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let recs = IndexedSearchTests.structured(5_000, dim: 16, seed: 2)
+        // 5,000 rows ≥ hnswMinRows (4,096) but 80k components: served by the quantised scan, no index.
+        let served = try VectorDatabase(directory: dir.url.appendingPathComponent("a"), configuration: .init(gcGracePeriod: 0))
+        try served.createCollection(name: "c", dimension: 16).add(recs)
+        #expect(try !served.snapshotFiles().contains { $0.hasSuffix(".hnsw") })
+        // With a limit below the segment, the index is built at write time as before.
+        var config = VectorDatabase.Configuration(gcGracePeriod: 0)
+        config.planner.quantizedComponentLimit = 50_000
+        let indexed = try VectorDatabase(directory: dir.url.appendingPathComponent("b"), configuration: config)
+        try indexed.createCollection(name: "c", dimension: 16).add(recs)
+        #expect(try indexed.snapshotFiles().contains { $0.hasSuffix(".hnsw") })
+    }
+
+    @Test func bothKernelsGiveTheSameAnswers() throws {
+        let recs = IndexedSearchTests.structured(2_000, dim: 40, seed: 4)
+        let rows = recs.flatMap(\.vector)
+        let query = TestDataQuery.normalized(recs[17].vector.map { $0 + 0.01 })
+        var answers: [[Int32]] = []
+        for kernel in KernelSelection.allCases where KernelSelection.isSupported(kernel) {
+            let codes = rows.withUnsafeBufferPointer {
+                QuantizedRows(rows: $0.baseAddress!, rowCount: 2_000, dimension: 40, normalize: true, kernel: kernel)
+            }
+            answers.append(query.withUnsafeBufferPointer { codes.candidates(query: $0, k: 10) }.map(\.row))
+        }
+        #expect(Set(answers.map { $0 }).count == 1)
+    }
+}
+
+enum TestDataQuery {
+    static func normalized(_ v: [Float]) -> [Float] {
+        let n = v.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        return v.map { $0 / n }
+    }
+}
