@@ -1,4 +1,5 @@
 import Foundation
+import MetricsPush
 import Testing
 @testable import Observability
 

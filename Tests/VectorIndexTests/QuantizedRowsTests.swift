@@ -106,7 +106,7 @@ import VectorKernelsAVX2
         #expect(Self.candidates(codes, query, metric: .cosine, k: 1).contains(1))
         let empty = QuantizedRows(rows: [Float](repeating: 0, count: 1).withUnsafeBufferPointer { $0.baseAddress! }, rowCount: 0,
                                   dimension: 40, normalize: true)
-        #expect([Float](repeating: 1, count: 40).withUnsafeBufferPointer { empty.candidates(query: $0, k: 10) }.isEmpty)
+        #expect(Array([Float](repeating: 1, count: 40).withUnsafeBufferPointer { empty.candidates(query: $0, k: 10) }).isEmpty)
     }
 
     @Test func bothKernelsComputeTheSameSums() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsPush
 import Observability
 import Providers
 import VectorStore

@@ -63,6 +63,12 @@ public struct SearchPlanner: Sendable, Hashable {
         rowCount > exactRowLimit && !usesQuantizedScan(rowCount: rowCount, dimension: dimension)
     }
 
+    /// Whether unfiltered queries on a segment of this shape use the quantised scan (so its codes
+    /// are worth building as soon as the segment is loaded).
+    public func prefersQuantizedScan(rowCount: Int, dimension: Int) -> Bool {
+        rowCount >= quantizedMinRows && usesQuantizedScan(rowCount: rowCount, dimension: dimension)
+    }
+
     private func usesQuantizedScan(rowCount: Int, dimension: Int) -> Bool {
         let components = rowCount.multipliedReportingOverflow(by: dimension)
         return !components.overflow && components.partialValue <= quantizedComponentLimit

@@ -31,8 +31,10 @@ struct QuantizedCoding {
         unsafeBitCast(unsafeBitCast(a, to: Bits.self) & Bits(repeating: 0x7FFF_FFFF), to: Lanes.self)
     }
 
-    init(rows: UnsafePointer<Float>, rowCount: Int, dimension: Int, stride: Int, normalize: Bool,
+    /// Codes `sourceRows` of `rows` (coded row `i` is source row `sourceRows[i]`).
+    init(rows: UnsafePointer<Float>, sourceRows: [Int32], dimension: Int, stride: Int, normalize: Bool,
          ranking: QuantizedRows.Ranking) {
+        let rowCount = sourceRows.count
         let w = Self.width
         let chunks = stride / w
         // Row copies are staged in a zero-padded buffer of `stride` floats.
@@ -40,7 +42,7 @@ struct QuantizedCoding {
         defer { scratch.deallocate() }
         scratch.initialize(repeating: 0, count: stride)
         func stage(_ r: Int, _ multiplier: Float) {
-            let row = rows + r * dimension
+            let row = rows + Int(sourceRows[r]) * dimension
             for i in 0..<dimension { scratch[i] = row[i] * multiplier }
         }
         func lanes(_ c: Int) -> Lanes { UnsafeRawPointer(scratch + c * w).loadUnaligned(as: Lanes.self) }
@@ -54,7 +56,8 @@ struct QuantizedCoding {
         var total = [Lanes](repeating: .zero, count: chunks)
         for r in 0..<rowCount {
             if normalize {
-                let norm = DistanceKernels.dot(rows + r * dimension, rows + r * dimension, count: dimension).squareRoot()
+                let row = rows + Int(sourceRows[r]) * dimension
+                let norm = DistanceKernels.dot(row, row, count: dimension).squareRoot()
                 multipliers[r] = norm > 0 ? 1 / norm : 0
             }
             stage(r, multipliers[r])

@@ -49,9 +49,18 @@ public final class QuantizedRows: @unchecked Sendable {
     /// Largest norm of a (normalised) row: scales the rounding allowance.
     private let maxRowNorm: Double
     private let kernel: KernelSelection
+    /// Groups of identical rows, nil when all rows differ. Codes and per-row terms are per group.
+    private let duplicates: DuplicateRows?
+
+    private let maxErrorNorm: Double
+    private let maxCodeNorm: Double
+    private let maxBias: Double
+
+    /// Distinct rows (the rows coded and scanned).
+    public var distinctRowCount: Int { duplicates?.representatives.count ?? rowCount }
 
     /// Bytes held by the codes.
-    public var codeBytes: Int { rowCount * stride }
+    public var codeBytes: Int { distinctRowCount * stride }
 
     /// Codes `rowCount × dimension` floats at `rows`.
     ///
@@ -68,7 +77,9 @@ public final class QuantizedRows: @unchecked Sendable {
         self.kernel = kernel
         let stride = (dimension + 31) / 32 * 32
         self.stride = stride
-        let coding = QuantizedCoding(rows: rows, rowCount: rowCount, dimension: dimension, stride: stride,
+        let duplicates = DuplicateRows(rows: rows, rowCount: rowCount, dimension: dimension)
+        self.duplicates = duplicates.isIdentity ? nil : duplicates
+        let coding = QuantizedCoding(rows: rows, sourceRows: duplicates.representatives, dimension: dimension, stride: stride,
                                      normalize: normalize, ranking: ranking)
         codes = coding.codes
         offsets = coding.offsets
@@ -79,6 +90,9 @@ public final class QuantizedRows: @unchecked Sendable {
         codeNorms = coding.codeNorms
         biases = coding.biases
         maxRowNorm = coding.maxRowNorm
+        maxErrorNorm = coding.errorNorms.max() ?? 0
+        maxCodeNorm = coding.codeNorms.max() ?? 0
+        maxBias = coding.biases.max() ?? 0
     }
 
     deinit { codes.deallocate() }
@@ -100,39 +114,94 @@ public final class QuantizedRows: @unchecked Sendable {
     /// - Parameters:
     ///   - allowed: per-row admission (filters, deletions); nil admits every row.
     /// - Returns: fewer than `k` admitted rows are all returned.
-    public func candidates(query: UnsafeBufferPointer<Float>, k: Int, allowed: [Bool]? = nil) -> [Candidate] {
+    public func candidates(query: UnsafeBufferPointer<Float>, k: Int, allowed: [Bool]? = nil) -> CandidateQueue {
         precondition(query.count == dimension, "query has \(query.count) components, rows have \(dimension)")
-        guard rowCount > 0, k > 0 else { return [] }
+        guard rowCount > 0, k > 0 else { return CandidateQueue(keys: [], threshold: 0) }
         let prepared = PreparedQuery(query: query, offsets: offsets, scales: scales, centres: centres, stride: stride)
-        let sums = UnsafeMutablePointer<UInt32>.allocate(capacity: rowCount)
-        defer { sums.deallocate() }
-        prepared.weights.withUnsafeBufferPointer { w in
-            kernel.rowSums(codes: codes, weights: w.baseAddress!, rowCount: rowCount, stride: stride, sums: sums)
-        }
         // Allowance for float32 rounding in the caller's re-scoring and in normalisation: a float32
         // dot product of n terms is within n·2⁻²⁴·‖q‖‖x‖ of the real one (twice that, and the
         // squared norms, for L2 distances).
         let magnitude = ranking == .dot ? prepared.queryNorm * maxRowNorm
             : (prepared.queryNorm + maxRowNorm) * (prepared.queryNorm + maxRowNorm)
         let epsilon = 4 * Double(dimension + 16) * 0x1p-24 * magnitude + 1e-9
-        // One pass: the k-th highest lower end so far only rises, so a row whose upper end is
-        // below it is out for good; the survivors are filtered by the final threshold.
+        // One pass in blocks of rows (the kernel's sums stay in L1; no per-query heap buffer):
+        // the k-th highest lower end so far only rises, so a row whose upper end is below it is
+        // out for good; the survivors are filtered by the final threshold. Most rows are rejected
+        // by one integer comparison against the widest interval any row can have.
         var best = SmallestOfLargest(k: k)
-        var survivors: [(row: Int32, upper: Double)] = []
-        let hasBias = !biases.isEmpty
-        for r in 0..<rowCount {
-            if let allowed, !allowed[r] { continue }
-            let integer = Int64(sums[r]) - PreparedQuery.weightOffset * codeSums[r]
-            let centre = prepared.constant + prepared.step * Double(integer) + (hasBias ? biases[r] : 0)
-            let width = prepared.queryNorm * errorNorms[r] + prepared.roundingNorm * codeNorms[r] + epsilon
-            let upper = centre + width
-            guard upper >= best.threshold else { continue }
-            best.offer(centre - width)
-            survivors.append((Int32(r), upper))
+        var survivors: [UInt64] = []
+        let widest = prepared.queryNorm * maxErrorNorm + prepared.roundingNorm * maxCodeNorm + epsilon + maxBias
+        var integerCut = Int64.min
+        var cutFor = -Double.infinity
+        let block = 256
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: block) { sums in
+            errorNorms.withUnsafeBufferPointer { errorNorms in
+                codeNorms.withUnsafeBufferPointer { codeNorms in
+                    codeSums.withUnsafeBufferPointer { codeSums in
+                        prepared.weights.withUnsafeBufferPointer { weights in
+                            let groups = distinctRowCount
+                            var start = 0
+                            while start < groups {
+                                let n = min(block, groups - start)
+                                kernel.rowSums(codes: codes + start * stride, weights: weights.baseAddress!, rowCount: n,
+                                               stride: stride, sums: sums.baseAddress!)
+                                for j in 0..<n {
+                                    let g = start + j
+                                    // Wrapping arithmetic: both terms are far below 2⁶³ (no overflow checks here).
+                                    let integer = Int64(sums[j]) &- codeSums[g] &* PreparedQuery.weightOffset
+                                    if integer < integerCut { continue }
+                                    var centre = prepared.constant + prepared.step * Double(integer)
+                                    if !biases.isEmpty { centre += biases[g] }
+                                    let width = prepared.queryNorm * errorNorms[g] + prepared.roundingNorm * codeNorms[g] + epsilon
+                                    let upper = centre + width
+                                    guard upper >= best.threshold else { continue }
+                                    // Admitted rows of this group (identical rows count once each).
+                                    var admitted = 1
+                                    if let duplicates {
+                                        admitted = duplicates.admittedCount(group: g, allowed: allowed)
+                                    } else if let allowed, !allowed[g] {
+                                        admitted = 0
+                                    }
+                                    if admitted == 0 { continue }
+                                    for _ in 0..<min(admitted, k) { best.offer(centre - width) }
+                                    if let duplicates {
+                                        duplicates.forEachAdmitted(group: g, allowed: allowed) {
+                                            survivors.append(Self.sortKey(upper: upper, row: $0))
+                                        }
+                                    } else {
+                                        survivors.append(Self.sortKey(upper: upper, row: g))
+                                    }
+                                    if best.threshold > cutFor, prepared.step > 0 {
+                                        // upper ≤ constant + step·I + widest, so I below this cannot reach the threshold.
+                                        cutFor = best.threshold
+                                        let cut = ((cutFor - prepared.constant - widest) / prepared.step).rounded(.down) - 1
+                                        integerCut = cut <= -9e18 ? .min : (cut >= 9e18 ? .max : Int64(cut))
+                                    }
+                                }
+                                start += n
+                            }
+                        }
+                    }
+                }
+            }
         }
-        let threshold = best.threshold
-        return survivors.compactMap { $0.upper >= threshold ? Candidate(row: $0.row, scoreBound: $0.upper) : nil }
-            .sorted { $0.scoreBound != $1.scoreBound ? $0.scoreBound > $1.scoreBound : $0.row < $1.row }
+        return CandidateQueue(keys: survivors, threshold: best.threshold)
+    }
+
+    /// A sort key that orders by descending bound, then ascending row: the bound rounded *up* to
+    /// float32 (it stays a bound) as order-preserving bits, inverted, above the row number.
+    static func sortKey(upper: Double, row: Int) -> UInt64 {
+        var f = Float(upper)
+        if Double(f) < upper { f = f.nextUp }
+        let bits = f.bitPattern
+        let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return UInt64(~ordered) << 32 | UInt64(UInt32(truncatingIfNeeded: row))
+    }
+
+    static func candidate(_ key: UInt64) -> Candidate {
+        let ordered = ~UInt32(truncatingIfNeeded: key >> 32)
+        let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered
+        return Candidate(row: Int32(truncatingIfNeeded: key & 0xFFFF_FFFF), scoreBound: Double(Float(bitPattern: bits)))
     }
 }
 

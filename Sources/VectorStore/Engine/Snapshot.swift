@@ -80,7 +80,7 @@ final class Snapshot: Sendable {
         var live: [LiveSegment] = []
         live.reserveCapacity(manifest.segments.count)
         for entry in manifest.segments {
-            let segment = try context.segment(entry, in: log, dimension: manifest.dimension)
+            let segment = try context.segment(entry, in: log, dimension: manifest.dimension, metric: manifest.metric)
             var deleted: [UInt32] = []
             var mask: [Bool]?
             if let t = entry.tombstones {

@@ -27,12 +27,14 @@ final class StoreContext: Sendable {
         ManifestLog(directory: collectionsDirectory + "/" + name)
     }
 
-    /// The loaded segment for a manifest entry (loads and verifies it on first use).
-    func segment(_ entry: SegmentEntry, in log: ManifestLog, dimension: Int) throws -> Segment {
+    /// The loaded segment for a manifest entry (loads and verifies it on first use). When the
+    /// planner will scan it quantised, its codes are built while its checksum is verified.
+    func segment(_ entry: SegmentEntry, in log: ManifestLog, dimension: Int, metric: DistanceMetric) throws -> Segment {
         let path = log.directory + "/" + entry.data.file
         if let cached = segments.withLock({ $0[path] }) { return cached }
+        let quantize = configuration.planner.prefersQuantizedScan(rowCount: entry.rows, dimension: dimension)
         let loaded = try Segment(path: path, checksum: entry.data.checksum, size: entry.data.bytes,
-                                 dimension: dimension, rows: entry.rows)
+                                 dimension: dimension, rows: entry.rows, quantizeFor: quantize ? metric : nil)
         return segments.withLock { cache in
             if let raced = cache[path] { return raced }
             cache[path] = loaded

@@ -3,18 +3,23 @@ import Foundation
 import Synchronization
 import VectorIndex
 
-/// One immutable segment file loaded into a 64-byte aligned buffer (read with `read(2)`, not
-/// mmap: on NFS another client deleting a mapped file turns page faults into SIGBUS).
+/// One immutable segment file held in memory: mapped read-only (`mmap`) on a local filesystem,
+/// read with `read(2)` into a 64-byte aligned buffer everywhere else. On NFS (EFS) another client
+/// deleting a mapped file turns page faults into SIGBUS, so shared volumes are always read; on a
+/// local filesystem a deleted file stays valid while mapped, and mapping skips a copy into fresh
+/// anonymous memory (measured: 26 MB in 6 ms instead of 37 ms on this VM).
 ///
-/// Everything read from disk is validated at load: checksum, magics, version, dimension, row
-/// count, every section boundary and every end offset.
+/// Everything is validated at load either way: checksum, magics, version, dimension, row count,
+/// every section boundary and every end offset.
 final class Segment: @unchecked Sendable {
     // @unchecked: the buffer is written once in `init` and only read afterwards; the lazy
     // caches are guarded by `Mutex`.
     let path: String
     let rowCount: Int
     let dimension: Int
-    private let buffer: UnsafeMutableRawBufferPointer
+    private let buffer: UnsafeRawBufferPointer
+    /// Whether `buffer` is a read-only mapping (`munmap`) rather than an allocation.
+    private let mapped: Bool
     /// Row-major vectors, `rowCount × dimension`.
     let vectors: UnsafePointer<Float>
     /// L2 norm of each row.
@@ -26,7 +31,13 @@ final class Segment: @unchecked Sendable {
     private let quantizedCache = Mutex<QuantizedRows?>(nil)
 
     /// Loads and validates the file at `path`, whose manifest entry says `checksum`/`size`.
-    init(path: String, checksum: String, size: Int64, dimension expectedDim: Int, rows expectedRows: Int) throws {
+    ///
+    /// - Parameters:
+    ///   - mapLocal: map the file when it is on a local filesystem (``LocalFileSystem``).
+    ///   - quantizeFor: build the quantised codes for this metric on another thread while the
+    ///     checksum is computed (they are kept only if the file verifies).
+    init(path: String, checksum: String, size: Int64, dimension expectedDim: Int, rows expectedRows: Int,
+         mapLocal: Bool = true, quantizeFor metric: DistanceMetric? = nil) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -44,17 +55,37 @@ final class Segment: @unchecked Sendable {
             throw StorageError.corrupt(path, "size \(size) is too small for a segment")
         }
         let count = Int(size)
-        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
-        // Before the first touch: a few 2 MiB faults instead of thousands of 4 KiB ones, and
-        // fewer TLB misses in every scan.
-        if count >= HugePages.threshold, let base = buf.baseAddress { HugePages.advise(base, bytes: count) }
+        let mapping = mapLocal ? LocalFileSystem.map(fd: fd, bytes: count) : nil
+        let buf: UnsafeRawBufferPointer
+        if let mapping {
+            buf = mapping
+        } else {
+            let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
+            // Before the first touch: a few 2 MiB faults instead of thousands of 4 KiB ones, and
+            // fewer TLB misses in every scan.
+            if count >= HugePages.threshold, let base = owned.baseAddress { HugePages.advise(base, bytes: count) }
+            let got: Int
+            do {
+                got = try POSIXFile.readFully(fd: fd, into: owned, path: path)
+            } catch {
+                owned.deallocate()
+                throw error
+            }
+            buf = UnsafeRawBufferPointer(owned)
+            guard got == count else {
+                owned.deallocate()
+                throw StorageError.corrupt(path, "short read (\(got) of \(count) bytes)")
+            }
+        }
         var ok = false
-        defer { if !ok { buf.deallocate() } }
-        let got = try POSIXFile.readFully(fd: fd, into: buf, path: path)
-        guard got == count else { throw StorageError.corrupt(path, "short read (\(got) of \(count) bytes)") }
+        defer { if !ok { Self.release(buf, mapped: mapping != nil) } }
+        // The vector section's bounds come from the manifest and the file size, so coding it in
+        // parallel with the checksum reads only inside the buffer even if the file is damaged.
+        let early = metric.flatMap { Self.startQuantizing(buf, rows: expectedRows, dimension: expectedDim, metric: $0) }
         var hasher = SHA256()
-        hasher.update(UnsafeRawBufferPointer(buf))
+        hasher.update(buf)
         let actual = "sha256:" + Hex.encode(hasher.finalize())
+        let precoded = early?.wait()
         guard actual == checksum else {
             throw StorageError.corrupt(path, "checksum mismatch (manifest \(checksum), file \(actual))")
         }
@@ -112,6 +143,8 @@ final class Segment: @unchecked Sendable {
         rowCount = rows
         dimension = dim
         buffer = buf
+        mapped = mapping != nil
+        quantizedCache.withLock { $0 = precoded }
         vectors = UnsafePointer((base + SegmentFormat.headerSize).assumingMemoryBound(to: Float.self))
         norms = UnsafePointer((base + normsStart).assumingMemoryBound(to: Float.self))
         idStart = ids; docStart = docs; metaStart = metas; flagsStart = flags
@@ -121,7 +154,31 @@ final class Segment: @unchecked Sendable {
         ok = true
     }
 
-    deinit { buffer.deallocate() }
+    deinit { Self.release(buffer, mapped: mapped) }
+
+    /// Starts coding the vector section of `buffer` on a global queue, when it fits the buffer.
+    private static func startQuantizing(_ buffer: UnsafeRawBufferPointer, rows: Int, dimension: Int,
+                                        metric: DistanceMetric) -> PendingCodes? {
+        let bytes = rows.multipliedReportingOverflow(by: dimension * 4)
+        guard let base = buffer.baseAddress, rows > 0, dimension > 0, !bytes.overflow,
+              SegmentFormat.headerSize + bytes.partialValue <= buffer.count
+        else { return nil }
+        let vectors = UnsafePointer((base + SegmentFormat.headerSize).assumingMemoryBound(to: Float.self))
+        return PendingCodes { Self.code(vectors, rows: rows, dimension: dimension, metric: metric) }
+    }
+
+    private static func code(_ vectors: UnsafePointer<Float>, rows: Int, dimension: Int, metric: DistanceMetric) -> QuantizedRows {
+        QuantizedRows(rows: vectors, rowCount: rows, dimension: dimension, normalize: metric == .cosine,
+                      ranking: metric == .l2 ? .negativeHalfSquaredL2 : .dot)
+    }
+
+    private static func release(_ buffer: UnsafeRawBufferPointer, mapped: Bool) {
+        if mapped {
+            LocalFileSystem.unmap(buffer)
+        } else {
+            buffer.deallocate()
+        }
+    }
 
     /// Bytes held in memory.
     var byteCount: Int { buffer.count }
@@ -170,8 +227,7 @@ final class Segment: @unchecked Sendable {
     /// (normalised rows for cosine, L2 ranking for `l2`).
     func quantized(_ metric: DistanceMetric) -> QuantizedRows {
         if let cached = quantizedCache.withLock({ $0 }) { return cached }
-        let built = QuantizedRows(rows: vectors, rowCount: rowCount, dimension: dimension, normalize: metric == .cosine,
-                                  ranking: metric == .l2 ? .negativeHalfSquaredL2 : .dot)
+        let built = Self.code(vectors, rows: rowCount, dimension: dimension, metric: metric)
         return quantizedCache.withLock { cache in
             if let cache { return cache }
             cache = built
@@ -186,4 +242,32 @@ final class Segment: @unchecked Sendable {
         metadataCache.withLock { $0 = all }
         return all
     }
+}
+
+/// Codes being built on another thread; `wait()` blocks until they are ready.
+private final class PendingCodes: @unchecked Sendable {
+    // @unchecked: `result` is written once on the worker before `done` is signalled and read only
+    // after `wait()` returns; the worker's pointer stays valid because the caller always waits
+    // before releasing the segment buffer.
+    private var result: QuantizedRows?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping () -> QuantizedRows) {
+        let box = UnsafeWork(work)
+        DispatchQueue.global().async {
+            self.result = box.work()
+            self.done.signal()
+        }
+    }
+
+    func wait() -> QuantizedRows? {
+        done.wait()
+        return result
+    }
+}
+
+/// Carries a closure over raw pointers to the worker thread.
+private struct UnsafeWork: @unchecked Sendable {
+    let work: () -> QuantizedRows
+    init(_ work: @escaping () -> QuantizedRows) { self.work = work }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
