@@ -172,6 +172,7 @@ def measure_index(ds, run_dir, efs):
     r = run_json([BIN, "index", "--vectors", ds["vectors"], "--queries", ds["queries"], "--ef", efs, "--out", out])
     res = json.load(open(out))
     r["exact"]["recall"] = recall(res["exact"], ds["gt"], ds["vectors"], ds["queries"])
+    r["quantized"]["recall"] = recall(r["quantized"].pop("results"), ds["gt"], ds["vectors"], ds["queries"])
     for ef, rows in res["hnsw"].items():
         r["hnsw"][ef]["recall"] = recall(rows, ds["gt"], ds["vectors"], ds["queries"])
     return r
@@ -204,6 +205,8 @@ def table(results):
         if idx:
             e = idx["exact"]
             lines.append(f"| {name} | VectorIndex flat (in memory) | - | {e['p50_ms']:.3f} | {e['p99_ms']:.3f} | {e['qps']:.0f} | {e['recall']:.3f} | - | - | - | - | - | {e['cpu_p50_ms']:.3f} |")
+            qz = idx["quantized"]
+            lines.append(f"| {name} | VectorIndex quantised exact (in memory; 8-bit codes {fmt_bytes(qz['code_bytes'])}) | {qz['build_s']:.2f} | {qz['p50_ms']:.3f} | {qz['p99_ms']:.3f} | {qz['qps']:.0f} | {qz['recall']:.3f} | - | - | - | - | - | {qz['cpu_p50_ms']:.3f} |")
             for ef, v in sorted(idx["hnsw"].items(), key=lambda kv: int(kv[0])):
                 lines.append(f"| {name} | VectorIndex HNSW ef {ef} (in memory) | {idx['build_s']:.2f} (CPU {idx['build_cpu_s']:.2f}) | {v['p50_ms']:.3f} | {v['p99_ms']:.3f} | {v['qps']:.0f} | {v['recall']:.3f} | - | - | - | - | - | {v['cpu_p50_ms']:.3f} |")
             lines.append(f"| {name} | memory bandwidth bound (one scan) | - | {idx['bandwidth_bound_ms']:.3f} | - | - | - | - | - | - | {idx['bandwidth_gbps']:.1f} GB/s | - | - |")
@@ -273,6 +276,24 @@ def main():
                     cpu_p50_ratio_real=ratio(real["chroma"]["cpu_p50_ms"], real["ours"]["cpu_p50_ms"]),
                     cold_ratio_real=ratio(real["chroma"]["cold_s"], real["ours"]["cold_s"]),
                     ingest_ratio_real=ratio(real["chroma"]["ingest_s"], real["ours"]["ingest_s"]))
+    big = results.get("realistic-100000")
+    if big:
+        o, c, idx = big["ours"], big["chroma"], big.get("index", {})
+        keys.update(recall_100k=o["recall"], chroma_recall_100k=c["recall"],
+                    p50_ratio_100k=ratio(c["p50_ms"], o["p50_ms"]), qps_ratio_100k=ratio(o["qps"], c["qps"]),
+                    filtered_ratio_100k=ratio(c["filtered_p50_ms"], o["filtered_p50_ms"]),
+                    ingest_ratio_100k=ratio(c["ingest_s"], o["ingest_s"]))
+        if idx:
+            bound = idx["bandwidth_bound_ms"]
+            keys.update(exact_over_bound_100k=idx["exact"]["p50_ms"] / bound,
+                        quantized_exact_over_bound_100k=idx["quantized"]["p50_ms"] / bound)
+            sweep = sorted(((int(ef), v) for ef, v in idx["hnsw"].items()), key=lambda kv: kv[0])
+            at95 = next((v for ef, v in sweep if v["recall"] >= 0.95), None)
+            if at95:
+                keys.update(hnsw_p50_at_095_over_chroma_100k=at95["p50_ms"] / c["p50_ms"])
+            atc = next((v for ef, v in sweep if v["recall"] >= c["recall"]), None)
+            if atc:
+                keys.update(hnsw_qps_ratio_at_chroma_recall_100k=atc["qps"] / c["qps"])
     print(f"results: {run_dir / 'results.json'}")
     print(" ".join(f"{k}={v:.3f}" for k, v in keys.items()))
 

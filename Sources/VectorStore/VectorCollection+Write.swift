@@ -1,5 +1,6 @@
 import VectorIndex
 import Foundation
+import Synchronization
 
 extension VectorCollection {
     // MARK: - Public writes
@@ -150,7 +151,7 @@ extension VectorCollection {
         }
     }
 
-    /// Writes rows as one or more new segment files (not yet committed).
+    /// Writes rows as one or more new segment files (not yet committed), then their HNSW indexes.
     func writeSegments<S: SegmentRowSource>(_ rows: S) throws -> [SegmentEntry] {
         var entries: [SegmentEntry] = []
         let per = context.configuration.maxSegmentRows
@@ -158,10 +159,10 @@ extension VectorCollection {
             var start = 0
             while start < rows.count {
                 let end = min(rows.count, start + per)
-                let entry = try writeSegment(SliceRows(base: rows, range: start..<end))
-                entries.append(entry)
+                entries.append(try writeSegmentFile(SliceRows(base: rows, range: start..<end)))
                 start = end
             }
+            try buildIndexes(&entries)
         } catch {
             removeFiles(entries)
             throw error
@@ -169,7 +170,7 @@ extension VectorCollection {
         return entries
     }
 
-    private func writeSegment<S: SegmentRowSource>(_ rows: S) throws -> SegmentEntry {
+    private func writeSegmentFile<S: SegmentRowSource>(_ rows: S) throws -> SegmentEntry {
         // A store restored from a backup may lack empty folders.
         try log.prepare()
         let file = "data/seg-" + UUID().uuidString.lowercased() + ".vseg"
@@ -177,20 +178,39 @@ extension VectorCollection {
         let (checksum, size) = try SegmentWriter.write(rows, to: temp)
         let path = log.directory + "/" + file
         _ = try AtomicFile.publishSynced(temp: temp, to: path, exclusive: false)
-        var entry = SegmentEntry(data: FileEntry(file: file, bytes: size, checksum: checksum), rows: rows.count,
-                                 tombstones: nil, deleted: 0, index: nil)
+        return SegmentEntry(data: FileEntry(file: file, bytes: size, checksum: checksum), rows: rows.count,
+                            tombstones: nil, deleted: 0, index: nil)
+    }
+
+    /// Builds and writes the HNSW index of every new segment that will be searched through one,
+    /// one graph per core (a 100k-row batch makes two 50k segments: two cores, half the time).
+    /// Indexes written before a failure are recorded in `entries`, so the caller removes them.
+    private func buildIndexes(_ entries: inout [SegmentEntry]) throws {
         let config = context.configuration
-        if rows.count >= config.hnswMinRows, config.planner.needsIndex(rowCount: rows.count, dimension: dimension) {
-            do {
-                let segment = try Segment(path: path, checksum: checksum, size: size, dimension: dimension, rows: rows.count)
-                entry.index = try SegmentIndexes.write(for: segment, metric: metric, configuration: context.configuration.hnsw,
-                                                       log: log)
-            } catch {
-                try? POSIXFile.remove(path)
-                throw error
+        let todo = entries.indices.filter {
+            entries[$0].rows >= config.hnswMinRows && config.planner.needsIndex(rowCount: entries[$0].rows, dimension: dimension)
+        }
+        guard !todo.isEmpty else { return }
+        let segments = entries
+        let (directory, dim, metric, log) = (log.directory, dimension, metric, log)
+        let results = Mutex<[Int: Result<FileEntry, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: todo.count) { j in
+            let e = segments[todo[j]]
+            let result = Result { () throws -> FileEntry in
+                let segment = try Segment(path: directory + "/" + e.data.file, checksum: e.data.checksum, size: e.data.bytes,
+                                          dimension: dim, rows: e.rows)
+                return try SegmentIndexes.write(for: segment, metric: metric, configuration: config.hnsw, log: log)
+            }
+            results.withLock { $0[todo[j]] = result }
+        }
+        var firstError: (any Error)?
+        for (i, result) in results.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            switch result {
+            case .success(let index): entries[i].index = index
+            case .failure(let error): firstError = firstError ?? error
             }
         }
-        return entry
+        if let firstError { throw firstError }
     }
 
     func removeFiles(_ entries: [SegmentEntry]) {

@@ -58,12 +58,17 @@ struct QuantizedSearchTests {
         let served = try VectorDatabase(directory: dir.url.appendingPathComponent("a"), configuration: .init(gcGracePeriod: 0))
         try served.createCollection(name: "c", dimension: 16).add(recs)
         #expect(try !served.snapshotFiles().contains { $0.hasSuffix(".hnsw") })
-        // With a limit below the segment, the index is built at write time as before.
-        var config = VectorDatabase.Configuration(gcGracePeriod: 0)
-        config.planner.quantizedComponentLimit = 50_000
+        // With a limit below the segment size, each segment of the batch gets its index at write
+        // time (built in parallel, one per core) and queries go through them.
+        var config = VectorDatabase.Configuration(gcGracePeriod: 0, maxSegmentRows: 2_000, hnswMinRows: 500)
+        config.planner.quantizedComponentLimit = 20_000
+        config.planner.exactRowLimit = 500
         let indexed = try VectorDatabase(directory: dir.url.appendingPathComponent("b"), configuration: config)
-        try indexed.createCollection(name: "c", dimension: 16).add(recs)
-        #expect(try indexed.snapshotFiles().contains { $0.hasSuffix(".hnsw") })
+        let c = try indexed.createCollection(name: "c", dimension: 16)
+        try c.add(recs)
+        // Segments of 2,000, 2,000 and 1,000 rows: the last (16k components) is scanned, not indexed.
+        #expect(try indexed.snapshotFiles().filter { $0.hasSuffix(".hnsw") }.count == 2)
+        #expect(try c.query(vector: recs[42].vector, k: 1).first?.id == recs[42].id)
     }
 
     @Test func bothKernelsGiveTheSameAnswers() throws {

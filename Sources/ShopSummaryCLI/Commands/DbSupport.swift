@@ -22,7 +22,6 @@ enum DbSupport {
             // An explicit index threshold means "search through HNSW from this size": no quantised scan.
             config.hnswMinRows = rows
             config.planner.quantizedComponentLimit = 0
-            config.planner.exactRowLimit = min(config.planner.exactRowLimit, rows)
         }
         let dir = arguments.value("--data-dir") ?? "./.shop-summary/db"
         return try VectorDatabase(directory: URL(fileURLWithPath: dir), configuration: config)

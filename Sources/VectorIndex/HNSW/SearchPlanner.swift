@@ -58,9 +58,10 @@ public struct SearchPlanner: Sendable, Hashable {
         return selectivity <= minimumHNSWSelectivity ? .exact : .hnsw
     }
 
-    /// Whether a segment of this shape is searched through an HNSW index (and so needs one).
+    /// Whether a segment of this shape can be searched through an HNSW index (and so needs one):
+    /// every segment beyond the quantised scan's limit (the store also requires `hnswMinRows`).
     public func needsIndex(rowCount: Int, dimension: Int) -> Bool {
-        rowCount > exactRowLimit && !usesQuantizedScan(rowCount: rowCount, dimension: dimension)
+        !usesQuantizedScan(rowCount: rowCount, dimension: dimension)
     }
 
     /// Whether unfiltered queries on a segment of this shape use the quantised scan (so its codes

@@ -128,7 +128,7 @@ public final class QuantizedRows: @unchecked Sendable {
         // the k-th highest lower end so far only rises, so a row whose upper end is below it is
         // out for good; the survivors are filtered by the final threshold. Most rows are rejected
         // by one integer comparison against the widest interval any row can have.
-        var best = SmallestOfLargest(k: k)
+        return SmallestOfLargest.with(k: k) { best in
         var survivors: [UInt64] = []
         let widest = prepared.queryNorm * maxErrorNorm + prepared.roundingNorm * maxCodeNorm + epsilon + maxBias
         var integerCut = Int64.min
@@ -186,6 +186,7 @@ public final class QuantizedRows: @unchecked Sendable {
             }
         }
         return CandidateQueue(keys: survivors, threshold: best.threshold)
+        }
     }
 
     /// A sort key that orders by descending bound, then ascending row: the bound rounded *up* to
@@ -253,28 +254,55 @@ struct PreparedQuery {
 
 /// The k-th largest of the values offered so far (−∞ until k values were offered).
 struct SmallestOfLargest {
-    private var values: [Double] = []
+    /// A min-heap of the k largest values offered (storage owned by the caller's scope).
+    private let heap: UnsafeMutablePointer<Double>
     private let k: Int
+    private var count = 0
+    /// The k-th largest value offered so far; −∞ until k values were offered.
+    private(set) var threshold = -Double.infinity
 
-    init(k: Int) {
-        self.k = k
-        values.reserveCapacity(k + 1)
+    /// Runs `body` with an empty instance whose storage lives for the call.
+    static func with<R>(k: Int, _ body: (inout SmallestOfLargest) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(k, 1)) { storage in
+            var instance = SmallestOfLargest(heap: storage.baseAddress!, k: max(k, 1))
+            return body(&instance)
+        }
     }
 
-    var threshold: Double { values.count < k ? -.infinity : values[0] }
+    private init(heap: UnsafeMutablePointer<Double>, k: Int) {
+        self.heap = heap
+        self.k = k
+    }
 
-    /// Keeps `values` ascending with at most `k` entries.
+    @inline(__always)
     mutating func offer(_ v: Double) {
-        if values.count == k {
-            guard v > values[0] else { return }
-            values.removeFirst()
+        if count < k {
+            // Sift up.
+            var i = count
+            heap[i] = v
+            count += 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard heap[parent] > heap[i] else { break }
+                (heap[parent], heap[i]) = (heap[i], heap[parent])
+                i = parent
+            }
+            if count == k { threshold = heap[0] }
+            return
         }
-        var i = values.count
-        values.append(v)
-        while i > 0, values[i - 1] > v {
-            values[i] = values[i - 1]
-            i -= 1
+        guard v > heap[0] else { return }
+        // Replace the minimum and sift down.
+        heap[0] = v
+        var i = 0
+        while true {
+            let l = 2 * i + 1
+            guard l < k else { break }
+            let r = l + 1
+            let child = r < k && heap[r] < heap[l] ? r : l
+            guard heap[child] < heap[i] else { break }
+            (heap[i], heap[child]) = (heap[child], heap[i])
+            i = child
         }
-        values[i] = v
+        threshold = heap[0]
     }
 }
