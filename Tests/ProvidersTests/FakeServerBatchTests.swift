@@ -5,7 +5,9 @@ import Testing
 @Suite("Gemini Batch API against the fake server", .enabled(if: FakeLLMServer.available))
 struct FakeServerBatchTests {
     let server = FakeLLMServer()
-    let fast = GeminiBatchClient.PollPolicy(initial: 0.01, factor: 1.5, maximum: 0.05, timeout: 10)
+    // Polls fast; the generous timeout only matters when the parallel suite starves this test of a
+    // thread (CPU-bound store tests share the 2-core cooperative pool), which made 10 s flaky.
+    let fast = GeminiBatchClient.PollPolicy(initial: 0.01, factor: 1.5, maximum: 0.05, timeout: 120)
 
     func generator(model: String, inlineLimit: Int) -> GeminiBatchGenerator {
         GeminiBatchGenerator(generator: GeminiGenerator(client: server.gemini(server.http()), options: .init(model: model)),

@@ -50,6 +50,40 @@ struct QuantizedSearchTests {
         #expect(try !FileManager.default.contentsOfDirectory(atPath: dir.path + "/q/collections/c/data").contains { $0.hasSuffix(".hnsw") })
     }
 
+    /// Shapes chosen to stress the bounds: one component with a huge range (coarse codes for it),
+    /// near-constant components, tiny and large magnitudes, rows that differ in one bit.
+    @Test(arguments: ["outlier component", "near constant", "tiny", "subnormal", "huge", "large norms", "one-bit neighbours"])
+    func adversarialShapesStayExact(shape: String) throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        var rng = SeededRNG(seed: 77)
+        let dim = 40
+        var recs = IndexedSearchTests.structured(1_200, dim: dim, seed: 31)
+        for i in recs.indices {
+            switch shape {
+            case "outlier component": recs[i].vector[3] = i % 50 == 0 ? 1_000 : Float.random(in: -1...1, using: &rng)
+            case "near constant": for d in 0..<dim where d % 2 == 0 { recs[i].vector[d] = 0.5 + Float(i % 3) * 1e-7 }
+            case "tiny": recs[i].vector = recs[i].vector.map { $0 * 1e-20 }
+            case "subnormal": recs[i].vector = recs[i].vector.map { $0 * 1e-39 }
+            case "huge": recs[i].vector = recs[i].vector.map { $0 * 1e18 }
+            case "large norms": recs[i].vector = recs[i].vector.map { $0 * Float(1 + i % 7) * 1e4 }
+            default: if i % 2 == 1 { recs[i].vector = recs[i - 1].vector; recs[i].vector[i % dim] = recs[i].vector[i % dim].nextUp }
+            }
+        }
+        for metric in [DistanceMetric.cosine, .l2, .ip] {
+            let fast = try Self.store(dir, "q-\(metric)", quantized: true).createCollection(name: "c", dimension: dim, metric: metric)
+            let plain = try Self.store(dir, "p-\(metric)", quantized: false).createCollection(name: "c", dimension: dim, metric: metric)
+            try fast.add(recs)
+            try plain.add(recs)
+            for qi in 0..<15 {
+                let q = recs[(qi * 97) % recs.count].vector.map { $0 * 1.01 + 1e-3 * Float(qi % 2) }
+                let a = try fast.query(vector: q, k: 10), b = try plain.query(vector: q, k: 10)
+                #expect(a.map(\.id) == b.map(\.id), "\(shape), \(metric), query \(qi)")
+                #expect(a.map(\.distance) == b.map(\.distance))
+            }
+        }
+    }
+
     @Test func indexesOnlySegmentsBeyondTheQuantisedLimit() throws {
         let dir = TempDir()
         defer { dir.cleanup() }

@@ -124,68 +124,74 @@ public final class QuantizedRows: @unchecked Sendable {
         let magnitude = ranking == .dot ? prepared.queryNorm * maxRowNorm
             : (prepared.queryNorm + maxRowNorm) * (prepared.queryNorm + maxRowNorm)
         let epsilon = 4 * Double(dimension + 16) * 0x1p-24 * magnitude + 1e-9
+        let widest = prepared.queryNorm * maxErrorNorm + prepared.roundingNorm * maxCodeNorm + epsilon + maxBias
+        // Overflowing magnitudes (finite floats whose squares are not) void the bounds: then every
+        // admitted row is a candidate and the caller's full-precision pass decides.
+        guard epsilon.isFinite, widest.isFinite, prepared.constant.isFinite, prepared.step.isFinite else {
+            let all = (0..<rowCount).filter { allowed?[$0] ?? true }
+            return CandidateQueue(keys: all.map { Self.sortKey(upper: .infinity, row: $0) }, threshold: -.infinity)
+        }
         // One pass in blocks of rows (the kernel's sums stay in L1; no per-query heap buffer):
         // the k-th highest lower end so far only rises, so a row whose upper end is below it is
         // out for good; the survivors are filtered by the final threshold. Most rows are rejected
         // by one integer comparison against the widest interval any row can have.
         return SmallestOfLargest.with(k: k) { best in
-        var survivors: [UInt64] = []
-        let widest = prepared.queryNorm * maxErrorNorm + prepared.roundingNorm * maxCodeNorm + epsilon + maxBias
-        var integerCut = Int64.min
-        var cutFor = -Double.infinity
-        let block = 256
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: block) { sums in
-            errorNorms.withUnsafeBufferPointer { errorNorms in
-                codeNorms.withUnsafeBufferPointer { codeNorms in
-                    codeSums.withUnsafeBufferPointer { codeSums in
-                        prepared.weights.withUnsafeBufferPointer { weights in
-                            let groups = distinctRowCount
-                            var start = 0
-                            while start < groups {
-                                let n = min(block, groups - start)
-                                kernel.rowSums(codes: codes + start * stride, weights: weights.baseAddress!, rowCount: n,
-                                               stride: stride, sums: sums.baseAddress!)
-                                for j in 0..<n {
-                                    let g = start + j
-                                    // Wrapping arithmetic: both terms are far below 2⁶³ (no overflow checks here).
-                                    let integer = Int64(sums[j]) &- codeSums[g] &* PreparedQuery.weightOffset
-                                    if integer < integerCut { continue }
-                                    var centre = prepared.constant + prepared.step * Double(integer)
-                                    if !biases.isEmpty { centre += biases[g] }
-                                    let width = prepared.queryNorm * errorNorms[g] + prepared.roundingNorm * codeNorms[g] + epsilon
-                                    let upper = centre + width
-                                    guard upper >= best.threshold else { continue }
-                                    // Admitted rows of this group (identical rows count once each).
-                                    var admitted = 1
-                                    if let duplicates {
-                                        admitted = duplicates.admittedCount(group: g, allowed: allowed)
-                                    } else if let allowed, !allowed[g] {
-                                        admitted = 0
-                                    }
-                                    if admitted == 0 { continue }
-                                    for _ in 0..<min(admitted, k) { best.offer(centre - width) }
-                                    if let duplicates {
-                                        duplicates.forEachAdmitted(group: g, allowed: allowed) {
-                                            survivors.append(Self.sortKey(upper: upper, row: $0))
+            var survivors: [UInt64] = []
+            var integerCut = Int64.min
+            var cutFor = -Double.infinity
+            let block = 256
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: block) { sums in
+                errorNorms.withUnsafeBufferPointer { errorNorms in
+                    codeNorms.withUnsafeBufferPointer { codeNorms in
+                        codeSums.withUnsafeBufferPointer { codeSums in
+                            prepared.weights.withUnsafeBufferPointer { weights in
+                                let groups = distinctRowCount
+                                var start = 0
+                                while start < groups {
+                                    let n = min(block, groups - start)
+                                    kernel.rowSums(codes: codes + start * stride, weights: weights.baseAddress!, rowCount: n,
+                                                   stride: stride, sums: sums.baseAddress!)
+                                    for j in 0..<n {
+                                        let g = start + j
+                                        // Wrapping arithmetic: both terms are far below 2⁶³ (no overflow checks here).
+                                        let integer = Int64(sums[j]) &- codeSums[g] &* PreparedQuery.weightOffset
+                                        if integer < integerCut { continue }
+                                        var centre = prepared.constant + prepared.step * Double(integer)
+                                        if !biases.isEmpty { centre += biases[g] }
+                                        let width = prepared.queryNorm * errorNorms[g] + prepared.roundingNorm * codeNorms[g] + epsilon
+                                        let upper = centre + width
+                                        guard upper >= best.threshold else { continue }
+                                        // Admitted rows of this group (identical rows count once each).
+                                        var admitted = 1
+                                        if let duplicates {
+                                            admitted = duplicates.admittedCount(group: g, allowed: allowed)
+                                        } else if let allowed, !allowed[g] {
+                                            admitted = 0
                                         }
-                                    } else {
-                                        survivors.append(Self.sortKey(upper: upper, row: g))
+                                        if admitted == 0 { continue }
+                                        for _ in 0..<min(admitted, k) { best.offer(centre - width) }
+                                        if let duplicates {
+                                            duplicates.forEachAdmitted(group: g, allowed: allowed) {
+                                                survivors.append(Self.sortKey(upper: upper, row: $0))
+                                            }
+                                        } else {
+                                            survivors.append(Self.sortKey(upper: upper, row: g))
+                                        }
+                                        if best.threshold > cutFor, prepared.step > 0 {
+                                            // upper ≤ constant + step·I + widest, so I below this cannot reach the threshold.
+                                            cutFor = best.threshold
+                                            let cut = ((cutFor - prepared.constant - widest) / prepared.step).rounded(.down) - 1
+                                            integerCut = cut <= -9e18 ? .min : (cut >= 9e18 ? .max : Int64(cut))
+                                        }
                                     }
-                                    if best.threshold > cutFor, prepared.step > 0 {
-                                        // upper ≤ constant + step·I + widest, so I below this cannot reach the threshold.
-                                        cutFor = best.threshold
-                                        let cut = ((cutFor - prepared.constant - widest) / prepared.step).rounded(.down) - 1
-                                        integerCut = cut <= -9e18 ? .min : (cut >= 9e18 ? .max : Int64(cut))
-                                    }
+                                    start += n
                                 }
-                                start += n
                             }
                         }
                     }
                 }
             }
-        }
-        return CandidateQueue(keys: survivors, threshold: best.threshold)
+            return CandidateQueue(keys: survivors, threshold: best.threshold)
         }
     }
 
