@@ -194,15 +194,24 @@ extension VectorCollection {
         let segments = entries
         let (directory, dim, metric, log) = (log.directory, dimension, metric, log)
         let results = Mutex<[Int: Result<FileEntry, any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: todo.count) { j in
-            let e = segments[todo[j]]
-            let result = Result { () throws -> FileEntry in
-                let segment = try Segment(path: directory + "/" + e.data.file, checksum: e.data.checksum, size: e.data.bytes,
-                                          dimension: dim, rows: e.rows)
-                return try SegmentIndexes.write(for: segment, metric: metric, configuration: config.hnsw, log: log)
+        // One task per segment on the global queue, at most one per core. (`concurrentPerform`
+        // ran the iterations one after the other on the calling thread in this runtime.)
+        let group = DispatchGroup()
+        let slots = DispatchSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount))
+        for i in todo {
+            slots.wait()
+            let e = segments[i]
+            DispatchQueue.global().async(group: group) {
+                defer { slots.signal() }
+                let result = Result { () throws -> FileEntry in
+                    let segment = try Segment(path: directory + "/" + e.data.file, checksum: e.data.checksum, size: e.data.bytes,
+                                              dimension: dim, rows: e.rows)
+                    return try SegmentIndexes.write(for: segment, metric: metric, configuration: config.hnsw, log: log)
+                }
+                results.withLock { $0[i] = result }
             }
-            results.withLock { $0[todo[j]] = result }
         }
+        group.wait()
         var firstError: (any Error)?
         for (i, result) in results.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
             switch result {

@@ -10,7 +10,7 @@ enum StoreBench {
         let cuisines: [String]? = try o.optional("cuisines").map {
             try String(contentsOfFile: $0, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
-        let batch = try o.int("batch", default: 50_000)  // one add per segment-sized batch (the API takes 100k rows)
+        let batch = try o.int("batch", default: 100_000)  // the API maximum: one add of up to 100k rows
         let clock = ContinuousClock()
         let cpuStart = BenchSupport.processCPUTime()
         let start = clock.now
