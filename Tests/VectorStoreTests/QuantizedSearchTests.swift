@@ -126,3 +126,51 @@ enum TestDataQuery {
         return v.map { $0 / n }
     }
 }
+
+/// Segments load the same way whether mapped (local filesystems) or read (NFS, and any unknown
+/// filesystem): same rows, same checks.
+@Suite("Segment loading: mapped and read")
+struct SegmentLoadingTests {
+    static func segmentFile(_ dir: TempDir) throws -> (path: String, entry: SegmentEntry) {
+        let db = try VectorDatabase(directory: dir.url, configuration: .init(gcGracePeriod: 0))
+        let c = try db.createCollection(name: "c", dimension: 8)
+        try c.add(IndexedSearchTests.structured(300, dim: 8, seed: 1))
+        let snap = try c.current()
+        let entry = snap.manifest.segments[0]
+        return (dir.path + "/collections/c/" + entry.data.file, entry)
+    }
+
+    @Test func bothPathsLoadTheSameRows() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let (path, e) = try Self.segmentFile(dir)
+        let mapped = try Segment(path: path, checksum: e.data.checksum, size: e.data.bytes, dimension: 8, rows: e.rows, mapLocal: true)
+        let read = try Segment(path: path, checksum: e.data.checksum, size: e.data.bytes, dimension: 8, rows: e.rows, mapLocal: false,
+                               quantizeFor: .cosine)
+        #expect(mapped.allIDs() == read.allIDs())
+        for r in [0, 150, 299] { #expect(Array(mapped.vector(r)) == Array(read.vector(r))) }
+    }
+
+    @Test func onlyAllowlistedFilesystemsAreMapped() throws {
+        // procfs is not on the allowlist: never mapped (NFS is refused the same way).
+        let fd = open("/proc/self/status", O_RDONLY)
+        defer { close(fd) }
+        #expect(fd >= 0)
+        #expect(!LocalFileSystem.isLocal(fd: fd))
+        #expect(LocalFileSystem.map(fd: fd, bytes: 16) == nil)
+    }
+
+    @Test(arguments: [true, false])
+    func flippedByteIsNamedEitherWay(mapLocal: Bool) throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let (path, e) = try Self.segmentFile(dir)
+        try CorruptionTests.flip(path, at: 200)
+        #expect {
+            _ = try Segment(path: path, checksum: e.data.checksum, size: e.data.bytes, dimension: 8, rows: e.rows,
+                            mapLocal: mapLocal, quantizeFor: .cosine)
+        } throws: { error in
+            (error as? StorageError)?.code == .corruptFile && "\(error)".contains(path)
+        }
+    }
+}
