@@ -64,7 +64,7 @@ struct QuantizedSearchTests {
             case "outlier component": recs[i].vector[3] = i % 50 == 0 ? 1_000 : Float.random(in: -1...1, using: &rng)
             case "near constant": for d in 0..<dim where d % 2 == 0 { recs[i].vector[d] = 0.5 + Float(i % 3) * 1e-7 }
             case "tiny": recs[i].vector = recs[i].vector.map { $0 * 1e-20 }
-            case "subnormal": recs[i].vector = recs[i].vector.map { $0 * 1e-39 }
+            case "subnormal": recs[i].vector = recs[i].vector.map { $0 * (Float.leastNormalMagnitude / 12) }
             case "huge": recs[i].vector = recs[i].vector.map { $0 * 1e18 }
             case "large norms": recs[i].vector = recs[i].vector.map { $0 * Float(1 + i % 7) * 1e4 }
             default: if i % 2 == 1 { recs[i].vector = recs[i - 1].vector; recs[i].vector[i % dim] = recs[i].vector[i % dim].nextUp }
