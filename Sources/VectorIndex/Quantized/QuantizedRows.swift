@@ -39,13 +39,10 @@ public final class QuantizedRows: @unchecked Sendable {
     private let codes: UnsafeMutableRawPointer
     private let offsets: [Double]
     private let scales: [Double]
-    private let errorNorms: [Double]
-    private let codeSums: [Int64]
-    /// `‖u − c‖` per row.
-    private let codeNorms: [Double]
+    /// The per-row terms of the interval, one record per coded row (read together in the scan).
+    private let rowTerms: [RowTerms]
     /// `c`, the mean code of each component.
     private let centres: [Double]
-    private let biases: [Double]
     /// Largest norm of a (normalised) row: scales the rounding allowance.
     private let maxRowNorm: Double
     private let kernel: KernelSelection
@@ -55,6 +52,18 @@ public final class QuantizedRows: @unchecked Sendable {
     private let maxErrorNorm: Double
     private let maxCodeNorm: Double
     private let maxBias: Double
+
+    /// What the interval of one coded row needs besides its integer sum.
+    struct RowTerms {
+        /// `‖x − x̂‖`, rounded up.
+        var errorNorm: Double
+        /// `‖u − c‖`, rounded up.
+        var codeNorm: Double
+        /// `Σuᵢ`, exact.
+        var codeSum: Int64
+        /// `−‖x‖²/2` for ``Ranking/negativeHalfSquaredL2``, else 0.
+        var bias: Double
+    }
 
     /// Distinct rows (the rows coded and scanned).
     public var distinctRowCount: Int { duplicates?.representatives.count ?? rowCount }
@@ -85,10 +94,10 @@ public final class QuantizedRows: @unchecked Sendable {
         offsets = coding.offsets
         scales = coding.scales
         centres = coding.centres
-        errorNorms = coding.errorNorms
-        codeSums = coding.codeSums
-        codeNorms = coding.codeNorms
-        biases = coding.biases
+        rowTerms = coding.errorNorms.indices.map {
+            RowTerms(errorNorm: coding.errorNorms[$0], codeNorm: coding.codeNorms[$0], codeSum: coding.codeSums[$0],
+                     bias: coding.biases.isEmpty ? 0 : coding.biases[$0])
+        }
         maxRowNorm = coding.maxRowNorm
         maxErrorNorm = coding.errorNorms.max() ?? 0
         maxCodeNorm = coding.codeNorms.max() ?? 0
@@ -141,52 +150,48 @@ public final class QuantizedRows: @unchecked Sendable {
             var cutFor = -Double.infinity
             let block = 256
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: block) { sums in
-                errorNorms.withUnsafeBufferPointer { errorNorms in
-                    codeNorms.withUnsafeBufferPointer { codeNorms in
-                        codeSums.withUnsafeBufferPointer { codeSums in
-                            prepared.weights.withUnsafeBufferPointer { weights in
-                                let groups = distinctRowCount
-                                var start = 0
-                                while start < groups {
-                                    let n = min(block, groups - start)
-                                    kernel.rowSums(codes: codes + start * stride, weights: weights.baseAddress!, rowCount: n,
-                                                   stride: stride, sums: sums.baseAddress!)
-                                    for j in 0..<n {
-                                        let g = start + j
-                                        // Wrapping arithmetic: both terms are far below 2⁶³ (no overflow checks here).
-                                        let integer = Int64(sums[j]) &- codeSums[g] &* PreparedQuery.weightOffset
-                                        if integer < integerCut { continue }
-                                        var centre = prepared.constant + prepared.step * Double(integer)
-                                        if !biases.isEmpty { centre += biases[g] }
-                                        let width = prepared.queryNorm * errorNorms[g] + prepared.roundingNorm * codeNorms[g] + epsilon
-                                        let upper = centre + width
-                                        guard upper >= best.threshold else { continue }
-                                        // Admitted rows of this group (identical rows count once each).
-                                        var admitted = 1
-                                        if let duplicates {
-                                            admitted = duplicates.admittedCount(group: g, allowed: allowed)
-                                        } else if let allowed, !allowed[g] {
-                                            admitted = 0
-                                        }
-                                        if admitted == 0 { continue }
-                                        for _ in 0..<min(admitted, k) { best.offer(centre - width) }
-                                        if let duplicates {
-                                            duplicates.forEachAdmitted(group: g, allowed: allowed) {
-                                                survivors.append(Self.sortKey(upper: upper, row: $0))
-                                            }
-                                        } else {
-                                            survivors.append(Self.sortKey(upper: upper, row: g))
-                                        }
-                                        if best.threshold > cutFor, prepared.step > 0 {
-                                            // upper ≤ constant + step·I + widest, so I below this cannot reach the threshold.
-                                            cutFor = best.threshold
-                                            let cut = ((cutFor - prepared.constant - widest) / prepared.step).rounded(.down) - 1
-                                            integerCut = cut <= -9e18 ? .min : (cut >= 9e18 ? .max : Int64(cut))
-                                        }
+                rowTerms.withUnsafeBufferPointer { terms in
+                    prepared.weights.withUnsafeBufferPointer { weights in
+                        let groups = distinctRowCount
+                        var start = 0
+                        while start < groups {
+                            let n = min(block, groups - start)
+                            kernel.rowSums(codes: codes + start * stride, weights: weights.baseAddress!, rowCount: n,
+                                           stride: stride, sums: sums.baseAddress!)
+                            for j in 0..<n {
+                                let g = start + j
+                                let t = terms[g]
+                                // Wrapping arithmetic: both terms are far below 2⁶³ (no overflow checks here).
+                                let integer = Int64(sums[j]) &- t.codeSum &* PreparedQuery.weightOffset
+                                if integer < integerCut { continue }
+                                let centre = prepared.constant + prepared.step * Double(integer) + t.bias
+                                let width = prepared.queryNorm * t.errorNorm + prepared.roundingNorm * t.codeNorm + epsilon
+                                let upper = centre + width
+                                guard upper >= best.threshold else { continue }
+                                // Admitted rows of this group (identical rows count once each).
+                                var admitted = 1
+                                if let duplicates {
+                                    admitted = duplicates.admittedCount(group: g, allowed: allowed)
+                                } else if let allowed, !allowed[g] {
+                                    admitted = 0
+                                }
+                                if admitted == 0 { continue }
+                                for _ in 0..<min(admitted, k) { best.offer(centre - width) }
+                                if let duplicates {
+                                    duplicates.forEachAdmitted(group: g, allowed: allowed) {
+                                        survivors.append(Self.sortKey(upper: upper, row: $0))
                                     }
-                                    start += n
+                                } else {
+                                    survivors.append(Self.sortKey(upper: upper, row: g))
+                                }
+                                if best.threshold > cutFor, prepared.step > 0 {
+                                    // upper ≤ constant + step·I + widest, so I below this cannot reach the threshold.
+                                    cutFor = best.threshold
+                                    let cut = ((cutFor - prepared.constant - widest) / prepared.step).rounded(.down) - 1
+                                    integerCut = cut <= -9e18 ? .min : (cut >= 9e18 ? .max : Int64(cut))
                                 }
                             }
+                            start += n
                         }
                     }
                 }
