@@ -29,10 +29,7 @@ struct GenerateCommand: CLICommand {
     let category: ShopCategory
     let shard: ShardSpec
     let runID: String
-    let concurrency: Int
-    let grace: Double
-    let topK: Int
-    let maxFailureRatio: Double
+    let tuning: RunTuning
 
     init(arguments: ParsedArguments) throws {
         self.arguments = arguments
@@ -46,10 +43,7 @@ struct GenerateCommand: CLICommand {
             throw UsageError(command: "generate", message: error.message)
         }
         runID = try PipelineOptions.runID(arguments)
-        concurrency = try arguments.int("--concurrency", in: 1...256) ?? 8
-        grace = try arguments.double("--grace-seconds", in: 0...3600) ?? 20
-        topK = try arguments.int("--top-k", in: 1...20) ?? 3
-        maxFailureRatio = try arguments.double("--max-failure-ratio", in: 0...1) ?? 0.1
+        tuning = try RunTuning(arguments)
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
@@ -61,13 +55,10 @@ struct GenerateCommand: CLICommand {
                                            rules: PipelineOptions.loadRules(arguments.value("--rules")), logger: logger)
         let database = try PipelineOptions.openDatabase(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir,
                                                         logger: logger)
-        let retriever = try ExampleLibrary(database: database, embedder: providers.embedder).retriever(for: [category], k: topK)
+        let retriever = try ExampleLibrary(database: database, embedder: providers.embedder).retriever(for: [category], k: tuning.topK)
         let layout = try RunLayout(outputDirectory: PipelineOptions.url(arguments.value("--output") ?? PipelineOptions.defaultOutput),
                                    runID: runID)
-        var configuration = BatchRunner.Configuration()
-        configuration.concurrency = concurrency
-        configuration.graceSeconds = grace
-        configuration.topK = topK
+        let configuration = tuning.configuration
         let prompts = try PromptBuilder(configuration: .init(directory: arguments.value("--prompts").map(PipelineOptions.url)))
         var generator = providers.generator
         if arguments.flag("--batch") {
@@ -88,7 +79,7 @@ struct GenerateCommand: CLICommand {
             + "\(input.input.issues.count) input rows skipped")
         context.print("output: \(report.output)")
         context.print("report: \(layout.report.path)")
-        return Self.exitCode(report, maxFailureRatio: maxFailureRatio, context: context)
+        return Self.exitCode(report, maxFailureRatio: tuning.maxFailureRatio, context: context)
     }
 
     /// Submits (or resumes) the category's batch job and returns a generator serving its results.
@@ -100,7 +91,7 @@ struct GenerateCommand: CLICommand {
         }
         let requests = try await BatchMode.requests(
             shops: input.shops(in: category, shard: shard), decisions: input.decisions, category: category, shard: shard,
-            layout: layout, embedder: providers.embedder, retriever: retriever, prompts: prompts, topK: topK)
+            layout: layout, embedder: providers.embedder, retriever: retriever, prompts: prompts, topK: tuning.topK)
         guard !requests.isEmpty else { return providers.generator }
         let existing = BatchMode.loadJob(layout: layout, category: category, shard: shard)
         let (category, shard) = (self.category, self.shard)

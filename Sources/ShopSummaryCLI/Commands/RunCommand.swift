@@ -36,10 +36,7 @@ struct RunCommand: CLICommand {
     let retries: Int
     let retryDelay: Duration
     let notifyURL: URL?
-    let concurrency: Int
-    let grace: Double
-    let topK: Int
-    let maxFailureRatio: Double
+    let tuning: RunTuning
 
     init(arguments: ParsedArguments) throws {
         self.arguments = arguments
@@ -58,10 +55,7 @@ struct RunCommand: CLICommand {
         } else {
             notifyURL = nil
         }
-        concurrency = try arguments.int("--concurrency", in: 1...256) ?? 8
-        grace = try arguments.double("--grace-seconds", in: 0...3600) ?? 20
-        topK = try arguments.int("--top-k", in: 1...20) ?? 3
-        maxFailureRatio = try arguments.double("--max-failure-ratio", in: 0...1) ?? 0.1
+        tuning = try RunTuning(arguments)
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
@@ -81,14 +75,10 @@ struct RunCommand: CLICommand {
                                        embedder: providers.embedder, logger: logger)
         let prompts = PromptStage(builder: try PromptBuilder(configuration: .init(
             directory: arguments.value("--prompts").map(PipelineOptions.url))))
-        var tunables = BatchRunner.Configuration()
-        tunables.concurrency = concurrency
-        tunables.graceSeconds = grace
-        tunables.topK = topK
-        let configuration = tunables
+        let configuration = tuning.configuration
         let backupNote = Mutex<String?>(nil)
         let merged = Mutex<[ShardMerger.CategoryResult]>([])
-        let maxFailureRatio = self.maxFailureRatio
+        let maxFailureRatio = tuning.maxFailureRatio
         let generateSteps = ShopCategory.allCases.map { category in
             StepRunner.Step(name: "generate_\(category.rawValue)") {
                 let database = try PipelineOptions.openDatabase(dataDir.path, logger: logger)
