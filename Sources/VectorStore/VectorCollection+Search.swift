@@ -3,7 +3,8 @@ import VectorIndex
 
 extension VectorCollection {
     /// Top-k over a snapshot: per segment, the planner picks an exact scan (small segment, or a
-    /// filter that keeps few rows) or the segment's HNSW index; results merge into one top-k.
+    /// filter that keeps few rows), the quantised scan, or the segment's index (projection or HNSW);
+    /// results merge into one top-k.
     func search(_ snap: Snapshot, query: [Float], k: Int, where filter: MetadataFilter?,
                 whereDocument: DocumentFilter?) throws -> [TopK.Entry] {
         let config = context.configuration
@@ -35,26 +36,28 @@ extension VectorCollection {
             if matching == 0 { continue }
             let strategy = config.planner.strategy(rowCount: seg.rowCount, dimension: seg.dimension,
                                                    matchingCount: matching, k: k)
-            let useHNSW = strategy == .hnsw && live.entry.index != nil
+            let useIndex = strategy == .hnsw && live.entry.index != nil
+            let index = useIndex
+                ? try context.index(live.entry, segment: seg, metric: metric, log: log,
+                                    repair: { rebuilt, _ in repairIndex(dataFile: live.entry.data.file, rebuilt) })
+                : nil
             if context.logger.logLevel <= .debug {
                 context.logger.debug("query plan", [
                     "collection.name": .string(name), "segment.file": .string(live.entry.data.file),
-                    "plan": .string(useHNSW ? "hnsw" : (strategy == .quantized ? "quantized" : "exact")),
+                    "plan": .string(index?.kind ?? (strategy == .quantized ? "quantized" : "exact")),
                     "rows.matching": .int(matching ?? liveRows),
                 ])
             }
-            if strategy == .quantized {
-                ExactSearch.quantizedScan(snap, segment: s, query: query, k: k, allowed: allowed, into: &top)
-            } else if useHNSW,
-               let index = try context.index(live.entry, segment: seg, metric: metric, log: log,
-                                             repair: { rebuilt, _ in repairIndex(dataFile: live.entry.data.file, rebuilt) })
-            {
+            switch index {
+            case .projection(let projected):
+                ExactSearch.projectedScan(snap, segment: s, index: projected, query: query, k: k, allowed: allowed, into: &top)
+            case .hnsw(let graph):
                 let hits: [SearchResult]
                 do {
                     if let allowed {
-                        hits = try index.search(query, k: k, ef: max(config.hnsw.efSearch, k), filter: { allowed[Int($0)] })
+                        hits = try graph.search(query, k: k, ef: max(config.hnsw.efSearch, k), filter: { allowed[Int($0)] })
                     } else {
-                        hits = try index.search(query, k: k, ef: max(config.hnsw.efSearch, k))
+                        hits = try graph.search(query, k: k, ef: max(config.hnsw.efSearch, k))
                     }
                 } catch {
                     throw StorageError(code: .internal, message: "HNSW search failed on \(seg.path)", path: seg.path, cause: error)
@@ -63,7 +66,9 @@ extension VectorCollection {
                     let r = Int(h.id)
                     top.offer(ExactSearch.distance(snap, segment: s, row: r, query: query), segment: s, row: r)
                 }
-            } else {
+            case nil where strategy == .quantized:
+                ExactSearch.quantizedScan(snap, segment: s, query: query, k: k, allowed: allowed, into: &top)
+            case nil:
                 ExactSearch.scan(snap, segment: s, query: query, allowed: allowed, filter: nil, into: &top)
             }
         }
@@ -72,13 +77,10 @@ extension VectorCollection {
 
     /// Persists a rebuilt index for the segment `dataFile` (best effort: another writer may have
     /// compacted the segment away, and a failure leaves the in-memory rebuild in use).
-    func repairIndex(dataFile: String, _ index: HNSWIndex) {
+    func repairIndex(dataFile: String, _ index: SegmentIndex) {
         do {
-            let file = "data/hnsw-" + UUIDString.make() + ".hnsw"
-            let path = log.directory + "/" + file
-            _ = try AtomicFile.publish(index.serialized(includeVectors: false), to: path, exclusive: true)
-            let (checksum, size) = try POSIXFile.checksum(path)
-            let entry = FileEntry(file: file, bytes: size, checksum: checksum)
+            let entry = try SegmentIndexes.publish(index, log: log)
+            let path = log.directory + "/" + entry.file
             let done = try commit("repair index") { snap, created in
                 created.append(path)
                 guard let i = snap.manifest.segments.firstIndex(where: { $0.data.file == dataFile }) else { return nil }
@@ -87,7 +89,9 @@ extension VectorCollection {
                 return m
             }
             if done == nil { try? POSIXFile.remove(path) }
-            context.logger.notice("rebuilt HNSW index persisted", ["collection.name": .string(name), "file.path": .string(path)])
+            context.logger.notice("rebuilt segment index persisted", [
+                "collection.name": .string(name), "file.path": .string(path), "index.kind": .string(index.kind),
+            ])
         } catch {
             context.logger.warning("could not persist rebuilt index", ["collection.name": .string(name)])
         }

@@ -182,7 +182,7 @@ extension VectorCollection {
                             tombstones: nil, deleted: 0, index: nil)
     }
 
-    /// Builds and writes the HNSW index of every new segment that will be searched through one,
+    /// Builds and writes the index of every new segment that will be searched through one,
     /// one graph per core (a 100k-row batch makes two 50k segments: two cores, half the time).
     /// Indexes written before a failure are recorded in `entries`, so the caller removes them.
     private func buildIndexes(_ entries: inout [SegmentEntry]) throws {
@@ -206,7 +206,7 @@ extension VectorCollection {
                 let result = Result { () throws -> FileEntry in
                     let segment = try Segment(path: directory + "/" + e.data.file, checksum: e.data.checksum, size: e.data.bytes,
                                               dimension: dim, rows: e.rows)
-                    return try SegmentIndexes.write(for: segment, metric: metric, configuration: config.hnsw, log: log)
+                    return try SegmentIndexes.write(for: segment, metric: metric, configuration: config, log: log)
                 }
                 results.withLock { $0[i] = result }
             }

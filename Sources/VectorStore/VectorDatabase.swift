@@ -27,6 +27,10 @@ public final class VectorDatabase: Sendable {
         public var hnswMinRows: Int
         /// HNSW graph parameters for new indexes (`efSearch` is used at query time).
         public var hnsw: HNSWIndex.Configuration
+        /// Whether a new index for a cosine or inner-product segment may be the exact projection
+        /// index (``ProjectedRows``), used when the segment's rows are low-rank enough for it to
+        /// prune; false always builds HNSW.
+        public var projectionIndex: Bool
         /// Chooses exact scan or HNSW per segment and query.
         public var planner: SearchPlanner
 
@@ -34,7 +38,7 @@ public final class VectorDatabase: Sendable {
         public init(gcGracePeriod: Double = 300, keepManifests: Int = 1, maxSegmentRows: Int = 50_000,
                     maxCommitAttempts: Int = 500, autoCompactSegments: Int = 16, relistInterval: Double = 30,
                     hnswMinRows: Int = 4096, hnsw: HNSWIndex.Configuration = .init(),
-                    planner: SearchPlanner = .init()) {
+                    planner: SearchPlanner = .init(), projectionIndex: Bool = true) {
             self.gcGracePeriod = gcGracePeriod
             self.keepManifests = max(1, keepManifests)
             self.maxSegmentRows = max(1, maxSegmentRows)
@@ -44,6 +48,7 @@ public final class VectorDatabase: Sendable {
             self.hnswMinRows = max(1, hnswMinRows)
             self.hnsw = hnsw
             self.planner = planner
+            self.projectionIndex = projectionIndex
         }
     }
 

@@ -39,6 +39,14 @@ import VectorKernelsAVX2
     static func checkCertified(rows: [Float], dimension: Int, queries: [[Float]], metric: IndexMetric, k: Int,
                                allowed: [Bool]?, kernel: KernelSelection) -> (ok: Bool, meanCandidates: Double) {
         let codes = coded(rows, dimension: dimension, metric: metric, kernel: kernel)
+        return checkCertified(rows: rows, dimension: dimension, queries: queries, metric: metric, k: k, allowed: allowed) {
+            codes.candidates(query: $0, k: k, allowed: allowed)
+        }
+    }
+
+    /// The same check for any candidate source (``ProjectedRows`` too).
+    static func checkCertified(rows: [Float], dimension: Int, queries: [[Float]], metric: IndexMetric, k: Int, allowed: [Bool]?,
+                               candidates: (UnsafeBufferPointer<Float>) -> CandidateQueue) -> (ok: Bool, meanCandidates: Double) {
         var ok = true
         var total = 0
         for query in queries {
@@ -47,7 +55,7 @@ import VectorKernelsAVX2
             let kth = admitted.map { s[$0] }.sorted(by: >).dropFirst(k - 1).first ?? -.infinity
             let must = admitted.filter { s[$0] >= kth - 1e-9 }
             let q = metric.normalizes ? TestData.normalized(query) : query
-            let list = q.withUnsafeBufferPointer { codes.candidates(query: $0, k: k, allowed: allowed) }
+            let list = Array(q.withUnsafeBufferPointer { candidates($0) })
             let got = Set(list.map(\.row))
             total += got.count
             if !must.allSatisfy({ got.contains(Int32($0)) }) { ok = false }

@@ -26,7 +26,8 @@ struct IndexedSearchTests {
         VectorDatabase.Configuration(gcGracePeriod: 0, hnswMinRows: 500,
                                      hnsw: .init(m: 16, efConstruction: 200, efSearch: 128, seed: 7),
                                      planner: SearchPlanner(exactRowLimit: 400, minimumHNSWSelectivity: 0.1, exactMatchLimit: 50,
-                                                            quantizedComponentLimit: 0))
+                                                            quantizedComponentLimit: 0),
+                                     projectionIndex: false)
     }
 
     static func plans(_ handler: InMemoryLogHandler) -> [String] {

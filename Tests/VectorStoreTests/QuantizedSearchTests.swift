@@ -97,6 +97,7 @@ struct QuantizedSearchTests {
         var config = VectorDatabase.Configuration(gcGracePeriod: 0, maxSegmentRows: 2_000, hnswMinRows: 500)
         config.planner.quantizedComponentLimit = 20_000
         config.planner.exactRowLimit = 500
+        config.projectionIndex = false
         let indexed = try VectorDatabase(directory: dir.url.appendingPathComponent("b"), configuration: config)
         let c = try indexed.createCollection(name: "c", dimension: 16)
         try c.add(recs)

@@ -11,7 +11,8 @@ enum DbSupport {
 
     /// Opens the store; `SHOP_SUMMARY_DB_GC_GRACE` (seconds) overrides the garbage-collection grace
     /// period `SHOP_SUMMARY_DB_SEGMENT_ROWS` the rows per segment file and `SHOP_SUMMARY_DB_HNSW_MIN_ROWS`
-    /// the segment size from which an HNSW index is built and searched (tests; turns the quantised scan off).
+    /// the segment size from which an HNSW index is built and searched (tests; turns the quantised scan and
+    /// the projection index off).
     static func open(_ arguments: ParsedArguments, environment: [String: String]) throws -> VectorDatabase {
         var config = VectorDatabase.Configuration()
         if let g = environment["SHOP_SUMMARY_DB_GC_GRACE"], let seconds = Double(g), seconds >= 0 {
@@ -22,6 +23,7 @@ enum DbSupport {
             // An explicit index threshold means "search through HNSW from this size": no quantised scan.
             config.hnswMinRows = rows
             config.planner.quantizedComponentLimit = 0
+            config.projectionIndex = false
         }
         let dir = arguments.value("--data-dir") ?? "./.shop-summary/db"
         return try VectorDatabase(directory: URL(fileURLWithPath: dir), configuration: config)

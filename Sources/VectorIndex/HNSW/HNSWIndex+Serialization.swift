@@ -21,7 +21,7 @@ extension HNSWIndex {
     public static let formatVersion: UInt32 = 1
     static let footerMagic: [UInt8] = Array("HNSW".utf8)
     static let headerSize = 64
-    static let footerSize = 16
+    static let footerSize = IndexFileFooter.size
 
     /// The index as bytes: header, graph, optionally the vectors, and a CRC32C footer.
     ///
@@ -49,11 +49,7 @@ extension HNSWIndex {
         w.write(contentsOf: level0)
         w.write(contentsOf: upperLinks)
         if includeVectors { w.write(contentsOf: vectors) }
-        let bodyLength = w.bytes.count
-        let crc = CRC32C.checksum(w.bytes)
-        w.write(UInt64(bodyLength))
-        w.write(CRC32C.mask(crc))
-        w.bytes.append(contentsOf: Self.footerMagic)
+        IndexFileFooter.append(to: &w, tag: Self.footerMagic)
         return w.bytes
     }
 
@@ -99,28 +95,8 @@ extension HNSWIndex {
     }
 
     private static func parse(_ raw: UnsafeRawBufferPointer) throws(VectorIndexError) -> Parsed {
-        guard raw.count >= headerSize + footerSize else {
-            throw .corrupt("\(raw.count) bytes is shorter than header + footer (\(headerSize + footerSize))")
-        }
-        // Footer first.
-        var f = ByteReader(raw, offset: raw.count - footerSize)
-        let bodyLength = try f.read(UInt64.self, field: "footer.bodyLength")
-        let storedCRC = CRC32C.unmask(try f.read(UInt32.self, field: "footer.crc"))
-        guard Array(raw[(raw.count - 4)...]) == footerMagic else { throw .corrupt("footer magic missing (truncated or not an HNSW index)") }
-        guard bodyLength == UInt64(raw.count - footerSize) else {
-            throw .corrupt("footer says \(bodyLength) body bytes, found \(raw.count - footerSize)")
-        }
-        guard Array(raw[0..<8]) == magic else { throw .corrupt("bad magic at offset 0") }
-        let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - footerSize)])
-        let actualCRC = CRC32C.checksum(body)
-        guard actualCRC == storedCRC else {
-            throw .corrupt("checksum mismatch (stored 0x\(String(storedCRC, radix: 16)), computed 0x\(String(actualCRC, radix: 16)))")
-        }
-        var r = ByteReader(body, offset: 8)
-        let version = try r.read(UInt32.self, field: "formatVersion")
-        guard version == formatVersion else {
-            throw VectorIndexError(code: .formatVersion, message: "index format version \(version), this build reads \(formatVersion)")
-        }
+        var r = try IndexFileFooter.openBody(raw, magic: magic, tag: footerMagic, headerSize: headerSize,
+                                             version: formatVersion, what: "an HNSW index")
         let flags = try r.read(UInt32.self, field: "flags")
         let dimension = Int(try r.read(UInt32.self, field: "dimension"))
         guard let metric = IndexMetric(rawValue: try r.read(UInt8.self, field: "metric")) else { throw .corrupt("unknown metric at offset 20") }

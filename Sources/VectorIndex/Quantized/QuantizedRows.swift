@@ -52,6 +52,7 @@ public final class QuantizedRows: @unchecked Sendable {
     private let maxErrorNorm: Double
     private let maxCodeNorm: Double
     private let maxBias: Double
+    private let maxResidual: Double
 
     /// What the interval of one coded row needs besides its integer sum.
     struct RowTerms {
@@ -63,6 +64,9 @@ public final class QuantizedRows: @unchecked Sendable {
         var codeSum: Int64
         /// `−‖x‖²/2` for ``Ranking/negativeHalfSquaredL2``, else 0.
         var bias: Double
+        /// A caller-supplied per-row term of the interval, scaled per query (``ProjectedRows``:
+        /// the norm of the row's part outside the projection); 0 by default.
+        var residual: Double
     }
 
     /// Distinct rows (the rows coded and scanned).
@@ -76,8 +80,11 @@ public final class QuantizedRows: @unchecked Sendable {
     /// - Parameters:
     ///   - normalize: code `x / ‖x‖` (cosine); zero rows stay zero.
     ///   - kernel: which compiled scan kernel to use (tests pin it; default: this CPU's best).
+    ///   - residualNorms: a non-negative term per row that ``candidates(query:k:allowed:residualScale:slack:)``
+    ///     multiplies by its `residualScale` and adds to the row's interval (identical rows must
+    ///     have identical terms); nil means 0.
     public init(rows: UnsafePointer<Float>, rowCount: Int, dimension: Int, normalize: Bool, ranking: Ranking = .dot,
-                kernel: KernelSelection = .current) {
+                kernel: KernelSelection = .current, residualNorms: [Double]? = nil) {
         precondition(dimension > 0 && rowCount >= 0, "QuantizedRows needs a positive dimension")
         self.rowCount = rowCount
         self.dimension = dimension
@@ -94,14 +101,18 @@ public final class QuantizedRows: @unchecked Sendable {
         offsets = coding.offsets
         scales = coding.scales
         centres = coding.centres
-        rowTerms = coding.errorNorms.indices.map {
-            RowTerms(errorNorm: coding.errorNorms[$0], codeNorm: coding.codeNorms[$0], codeSum: coding.codeSums[$0],
-                     bias: coding.biases.isEmpty ? 0 : coding.biases[$0])
+        precondition(residualNorms.map { $0.count == rowCount } ?? true, "one residual norm per row")
+        let representatives = duplicates.representatives
+        rowTerms = coding.errorNorms.indices.map { g in
+            RowTerms(errorNorm: coding.errorNorms[g], codeNorm: coding.codeNorms[g], codeSum: coding.codeSums[g],
+                     bias: coding.biases.isEmpty ? 0 : coding.biases[g],
+                     residual: residualNorms?[Int(representatives[g])] ?? 0)
         }
         maxRowNorm = coding.maxRowNorm
         maxErrorNorm = coding.errorNorms.max() ?? 0
         maxCodeNorm = coding.codeNorms.max() ?? 0
         maxBias = coding.biases.max() ?? 0
+        maxResidual = residualNorms?.max() ?? 0
     }
 
     deinit { codes.deallocate() }
@@ -123,7 +134,10 @@ public final class QuantizedRows: @unchecked Sendable {
     /// - Parameters:
     ///   - allowed: per-row admission (filters, deletions); nil admits every row.
     /// - Returns: fewer than `k` admitted rows are all returned.
-    public func candidates(query: UnsafeBufferPointer<Float>, k: Int, allowed: [Bool]? = nil) -> CandidateQueue {
+    ///   - residualScale: multiplies each row's residual term (see `init`); must be ≥ 0.
+    ///   - slack: added to every row's interval (the caller's own error allowances); must be ≥ 0.
+    public func candidates(query: UnsafeBufferPointer<Float>, k: Int, allowed: [Bool]? = nil,
+                           residualScale: Double = 0, slack: Double = 0) -> CandidateQueue {
         precondition(query.count == dimension, "query has \(query.count) components, rows have \(dimension)")
         guard rowCount > 0, k > 0 else { return CandidateQueue(keys: [], threshold: 0) }
         let prepared = PreparedQuery(query: query, offsets: offsets, scales: scales, centres: centres, stride: stride)
@@ -132,11 +146,13 @@ public final class QuantizedRows: @unchecked Sendable {
         // squared norms, for L2 distances).
         let magnitude = ranking == .dot ? prepared.queryNorm * maxRowNorm
             : (prepared.queryNorm + maxRowNorm) * (prepared.queryNorm + maxRowNorm)
-        let epsilon = 4 * Double(dimension + 16) * 0x1p-24 * magnitude + 1e-9
+        let epsilon = 4 * Double(dimension + 16) * 0x1p-24 * magnitude + 1e-9 + slack
         let widest = prepared.queryNorm * maxErrorNorm + prepared.roundingNorm * maxCodeNorm + epsilon + maxBias
+            + residualScale * maxResidual
         // Overflowing magnitudes (finite floats whose squares are not) void the bounds: then every
         // admitted row is a candidate and the caller's full-precision pass decides.
-        guard epsilon.isFinite, widest.isFinite, prepared.constant.isFinite, prepared.step.isFinite else {
+        guard epsilon.isFinite, widest.isFinite, prepared.constant.isFinite, prepared.step.isFinite, residualScale >= 0,
+              slack >= 0 else {
             let all = (0..<rowCount).filter { allowed?[$0] ?? true }
             return CandidateQueue(keys: all.map { Self.sortKey(upper: .infinity, row: $0) }, threshold: -.infinity)
         }
@@ -166,6 +182,7 @@ public final class QuantizedRows: @unchecked Sendable {
                                 if integer < integerCut { continue }
                                 let centre = prepared.constant + prepared.step * Double(integer) + t.bias
                                 let width = prepared.queryNorm * t.errorNorm + prepared.roundingNorm * t.codeNorm + epsilon
+                                    + residualScale * t.residual
                                 let upper = centre + width
                                 guard upper >= best.threshold else { continue }
                                 // Admitted rows of this group (identical rows count once each).

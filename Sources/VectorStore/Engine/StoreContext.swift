@@ -10,8 +10,8 @@ final class StoreContext: Sendable {
     let configuration: VectorDatabase.Configuration
     let logger: Logger
     private let segments = Mutex<[String: Segment]>([:])
-    /// HNSW indexes by segment data path (loaded, or rebuilt when the file was damaged).
-    private let indexes = Mutex<[String: HNSWIndex]>([:])
+    /// Segment indexes by segment data path (loaded, or rebuilt when the file was damaged).
+    private let indexes = Mutex<[String: SegmentIndex]>([:])
     let writerTag: String
 
     init(root: String, configuration: VectorDatabase.Configuration, logger: Logger) {
@@ -42,20 +42,20 @@ final class StoreContext: Sendable {
         }
     }
 
-    /// The HNSW index of a segment: cached, else loaded from its file, else (missing or damaged
-    /// file) rebuilt from the segment's rows; `repair` is then called with the rebuilt index.
+    /// The index of a segment: cached, else loaded from its file, else (missing or damaged file)
+    /// rebuilt from the segment's rows; `repair` is then called with the rebuilt index.
     func index(_ entry: SegmentEntry, segment: Segment, metric: DistanceMetric, log: ManifestLog,
-               repair: (HNSWIndex, StorageError) -> Void) throws -> HNSWIndex? {
+               repair: (SegmentIndex, StorageError) -> Void) throws -> SegmentIndex? {
         guard let file = entry.index else { return nil }
         if let cached = indexes.withLock({ $0[segment.path] }) { return cached }
-        let index: HNSWIndex
+        let index: SegmentIndex
         do {
             index = try SegmentIndexes.load(file, segment: segment, metric: metric, log: log)
         } catch let error as StorageError {
-            logger.warning("rebuilding damaged HNSW index", [
+            logger.warning("rebuilding damaged segment index", [
                 "file.path": .string(log.directory + "/" + file.file), "error.short": .string(error.shortDescription),
             ])
-            index = try SegmentIndexes.build(segment, metric: metric, configuration: configuration.hnsw)
+            index = try SegmentIndexes.build(segment, metric: metric, configuration: configuration)
             repair(index, error)
         }
         indexes.withLock { $0[segment.path] = index }

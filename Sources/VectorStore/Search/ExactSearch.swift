@@ -46,11 +46,28 @@ enum ExactSearch {
     static func quantizedScan(_ snapshot: Snapshot, segment s: Int, query: [Float], k: Int, allowed: [Bool]?,
                               into top: inout TopK) {
         let metric = snapshot.manifest.metric
-        let dim = snapshot.manifest.dimension
         let seg = snapshot.segments[s].segment
         let codes = seg.quantized(metric)
         let coded = metric == .cosine ? VectorMath.normalized(query) : query
         let candidates = coded.withUnsafeBufferPointer { codes.candidates(query: $0, k: k, allowed: allowed) }
+        rescore(snapshot, segment: s, candidates: candidates, query: query, into: &top)
+    }
+
+    /// Exact top-k of one segment through its projection index: the same re-score as
+    /// ``quantizedScan(_:segment:query:k:allowed:into:)`` over the index's candidates.
+    static func projectedScan(_ snapshot: Snapshot, segment s: Int, index: ProjectedRows, query: [Float], k: Int,
+                              allowed: [Bool]?, into top: inout TopK) {
+        let coded = snapshot.manifest.metric == .cosine ? VectorMath.normalized(query) : query
+        let candidates = coded.withUnsafeBufferPointer { index.candidates(query: $0, k: k, allowed: allowed) }
+        rescore(snapshot, segment: s, candidates: candidates, query: query, into: &top)
+    }
+
+    /// Scores `candidates` in full precision, best bound first, until no later one can enter.
+    private static func rescore(_ snapshot: Snapshot, segment s: Int, candidates: CandidateQueue, query: [Float],
+                                into top: inout TopK) {
+        let metric = snapshot.manifest.metric
+        let dim = snapshot.manifest.dimension
+        let seg = snapshot.segments[s].segment
         query.withUnsafeBufferPointer { qb in
             guard let q = qb.baseAddress else { return }
             let qNorm = DistanceKernels.dot(q, q, dim).squareRoot()

@@ -2,9 +2,42 @@ import Foundation
 import Synchronization
 import VectorIndex
 
-/// HNSW indexes of segments: building one for a new segment, loading a persisted one (checksum
-/// and structure verified), and rebuilding from the segment's rows when the file is missing or
-/// damaged.
+/// The persisted search index of one large segment.
+enum SegmentIndex: Sendable {
+    /// An HNSW graph (approximate; any metric).
+    case hnsw(HNSWIndex)
+    /// Projected coordinates with certified bounds (exact; cosine and inner product on rows whose
+    /// energy lies mostly in a low-dimensional subspace).
+    case projection(ProjectedRows)
+
+    /// The file bytes.
+    func serialized() -> [UInt8] {
+        switch self {
+        case .hnsw(let index): index.serialized(includeVectors: false)
+        case .projection(let index): index.serialized()
+        }
+    }
+
+    /// A new file name inside the collection directory.
+    func newFileName() -> String {
+        switch self {
+        case .hnsw: "data/hnsw-" + UUIDString.make() + ".hnsw"
+        case .projection: "data/proj-" + UUIDString.make() + ".vproj"
+        }
+    }
+
+    /// `hnsw` or `projection` (logs, plans).
+    var kind: String {
+        switch self {
+        case .hnsw: "hnsw"
+        case .projection: "projection"
+        }
+    }
+}
+
+/// Indexes of large segments: building one for a new segment (a projection index when the rows
+/// are low-rank enough for its bounds to prune, else HNSW), loading a persisted one (checksum and
+/// structure verified), and rebuilding from the segment's rows when the file is missing or damaged.
 enum SegmentIndexes {
     static func indexMetric(_ metric: DistanceMetric) -> IndexMetric {
         switch metric {
@@ -14,8 +47,20 @@ enum SegmentIndexes {
         }
     }
 
-    /// Builds an index over every row of `segment` (row ids = row ordinals).
-    static func build(_ segment: Segment, metric: DistanceMetric, configuration: HNSWIndex.Configuration) throws -> HNSWIndex {
+    /// Builds the index of every row of `segment`: the exact projection index when enabled, the
+    /// metric ranks by dot product (cosine, ip) and the rows' bounds prune; otherwise HNSW.
+    static func build(_ segment: Segment, metric: DistanceMetric,
+                      configuration: VectorDatabase.Configuration) throws -> SegmentIndex {
+        if configuration.projectionIndex, metric != .l2,
+           let projected = ProjectedRows.build(rows: segment.vectors, rowCount: segment.rowCount, dimension: segment.dimension,
+                                               normalize: metric == .cosine) {
+            return .projection(projected)
+        }
+        return .hnsw(try buildHNSW(segment, metric: metric, configuration: configuration.hnsw))
+    }
+
+    /// Builds an HNSW graph over every row of `segment` (row ids = row ordinals).
+    static func buildHNSW(_ segment: Segment, metric: DistanceMetric, configuration: HNSWIndex.Configuration) throws -> HNSWIndex {
         var index = HNSWIndex(dimension: segment.dimension, metric: indexMetric(metric), configuration: configuration)
         index.reserveCapacity(segment.rowCount)
         do {
@@ -28,12 +73,16 @@ enum SegmentIndexes {
     }
 
     /// Builds and writes the index file for a freshly written segment.
-    static func write(for segment: Segment, metric: DistanceMetric, configuration: HNSWIndex.Configuration,
+    static func write(for segment: Segment, metric: DistanceMetric, configuration: VectorDatabase.Configuration,
                       log: ManifestLog) throws -> FileEntry {
-        let index = try build(segment, metric: metric, configuration: configuration)
-        let file = "data/hnsw-" + UUID().uuidString.lowercased() + ".hnsw"
+        try publish(build(segment, metric: metric, configuration: configuration), log: log)
+    }
+
+    /// Writes `index` as a new file of the collection (exclusive create) and returns its entry.
+    static func publish(_ index: SegmentIndex, log: ManifestLog) throws -> FileEntry {
+        let file = index.newFileName()
         let path = log.directory + "/" + file
-        _ = try AtomicFile.publish(index.serialized(includeVectors: false), to: path, exclusive: true)
+        _ = try AtomicFile.publish(index.serialized(), to: path, exclusive: true)
         let (checksum, size) = try POSIXFile.checksum(path)
         return FileEntry(file: file, bytes: size, checksum: checksum)
     }
@@ -47,9 +96,10 @@ enum SegmentIndexes {
         return v
     }
 
-    /// Loads a persisted index, verifying size, checksum and structure.
+    /// Loads a persisted index (either kind, told apart by its magic), verifying size, checksum
+    /// and structure, and that it matches its segment.
     /// - Throws: `.missingFile` or `.corruptFile` naming the index file.
-    static func load(_ entry: FileEntry, segment: Segment, metric: DistanceMetric, log: ManifestLog) throws -> HNSWIndex {
+    static func load(_ entry: FileEntry, segment: Segment, metric: DistanceMetric, log: ManifestLog) throws -> SegmentIndex {
         let path = log.directory + "/" + entry.file
         let bytes = try POSIXFile.readAll(path, maxBytes: Int.max / 2)
         guard Int64(bytes.count) == entry.bytes else {
@@ -59,16 +109,26 @@ enum SegmentIndexes {
         guard actual == entry.checksum else {
             throw StorageError.corrupt(path, "checksum mismatch (manifest \(entry.checksum), file \(actual))")
         }
-        let index: HNSWIndex
         do {
-            index = try HNSWIndex(serialized: bytes, vectors: indexVectors(segment, metric: metric))
+            if ProjectedRows.hasMagic(bytes) {
+                let index = try ProjectedRows(serialized: bytes)
+                guard index.rowCount == segment.rowCount, index.dimension == segment.dimension,
+                      index.normalized == (metric == .cosine), metric != .l2 else {
+                    throw StorageError.corrupt(path, "projection index does not match its segment (rows \(index.rowCount)/\(segment.rowCount), "
+                                               + "dimension \(index.dimension)/\(segment.dimension), metric \(metric.rawValue))")
+                }
+                return .projection(index)
+            }
+            let index = try HNSWIndex(serialized: bytes, vectors: indexVectors(segment, metric: metric))
+            guard index.count == segment.rowCount, index.dimension == segment.dimension, index.metric == indexMetric(metric) else {
+                throw StorageError.corrupt(path, "index does not match its segment (rows \(index.count)/\(segment.rowCount))")
+            }
+            return .hnsw(index)
+        } catch let error as StorageError {
+            throw error
         } catch {
             throw StorageError(code: .corruptFile, message: "corrupt store file \(path): \(error)", path: path, cause: error)
         }
-        guard index.count == segment.rowCount, index.dimension == segment.dimension, index.metric == indexMetric(metric) else {
-            throw StorageError.corrupt(path, "index does not match its segment (rows \(index.count)/\(segment.rowCount))")
-        }
-        return index
     }
 }
 
