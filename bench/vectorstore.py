@@ -173,6 +173,8 @@ def measure_index(ds, run_dir, efs):
     res = json.load(open(out))
     r["exact"]["recall"] = recall(res["exact"], ds["gt"], ds["vectors"], ds["queries"])
     r["quantized"]["recall"] = recall(r["quantized"].pop("results"), ds["gt"], ds["vectors"], ds["queries"])
+    if "results" in r.get("projected", {}):
+        r["projected"]["recall"] = recall(r["projected"].pop("results"), ds["gt"], ds["vectors"], ds["queries"])
     for ef, rows in res["hnsw"].items():
         r["hnsw"][ef]["recall"] = recall(rows, ds["gt"], ds["vectors"], ds["queries"])
     return r
@@ -207,6 +209,11 @@ def table(results):
             lines.append(f"| {name} | VectorIndex flat (in memory) | - | {e['p50_ms']:.3f} | {e['p99_ms']:.3f} | {e['qps']:.0f} | {e['recall']:.3f} | - | - | - | - | - | {e['cpu_p50_ms']:.3f} |")
             qz = idx["quantized"]
             lines.append(f"| {name} | VectorIndex quantised exact (in memory; 8-bit codes {fmt_bytes(qz['code_bytes'])}) | {qz['build_s']:.2f} | {qz['p50_ms']:.3f} | {qz['p99_ms']:.3f} | {qz['qps']:.0f} | {qz['recall']:.3f} | - | - | - | - | - | {qz['cpu_p50_ms']:.3f} |")
+            pj = idx.get("projected", {})
+            if "recall" in pj:
+                lines.append(f"| {name} | VectorIndex projected exact (in memory; rank {pj['rank']}, {fmt_bytes(pj['code_bytes'])}) | {pj['build_s']:.2f} | {pj['p50_ms']:.3f} | {pj['p99_ms']:.3f} | {pj['qps']:.0f} | {pj['recall']:.3f} | - | - | - | - | - | {pj['cpu_p50_ms']:.3f} |")
+            elif pj:
+                lines.append(f"| {name} | VectorIndex projected exact (in memory) | {pj.get('build_s', 0):.2f} | {pj.get('skipped', '-')} | - | - | - | - | - | - | - | - | - |")
             for ef, v in sorted(idx["hnsw"].items(), key=lambda kv: int(kv[0])):
                 lines.append(f"| {name} | VectorIndex HNSW ef {ef} (in memory) | {idx['build_s']:.2f} (CPU {idx['build_cpu_s']:.2f}) | {v['p50_ms']:.3f} | {v['p99_ms']:.3f} | {v['qps']:.0f} | {v['recall']:.3f} | - | - | - | - | - | {v['cpu_p50_ms']:.3f} |")
             lines.append(f"| {name} | memory bandwidth bound (one scan) | - | {idx['bandwidth_bound_ms']:.3f} | - | - | - | - | - | - | {idx['bandwidth_gbps']:.1f} GB/s | - | - |")
@@ -228,8 +235,13 @@ def main():
     else:
         plan = [("uniform", 2_000), ("realistic", 2_000), ("uniform", 20_000), ("realistic", 20_000),
                 ("realistic", 100_000)]
+    only = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")), None)
+    if only:  # e.g. --only=realistic-100000 (iterating on one set; the report needs a full run)
+        plan = [(k, n) for k, n in plan if f"{k}-{n}" == only]
     sets = [dataset(k, n) for k, n in plan]
-    if (REAL / "passages.npy").exists():
+    if only and only != "real-15995":
+        log(f"   --only={only}: the other sets are skipped")
+    elif (REAL / "passages.npy").exists():
         sets.append(real_dataset())
     else:
         log(f"!! real review embeddings not found at {REAL}: skipping the real set")
@@ -287,6 +299,9 @@ def main():
             bound = idx["bandwidth_bound_ms"]
             keys.update(exact_over_bound_100k=idx["exact"]["p50_ms"] / bound,
                         quantized_exact_over_bound_100k=idx["quantized"]["p50_ms"] / bound)
+            if "recall" in idx.get("projected", {}):
+                keys.update(projected_exact_recall_100k=idx["projected"]["recall"],
+                            projected_exact_p50_ratio_100k=ratio(c["p50_ms"], idx["projected"]["p50_ms"]))
             sweep = sorted(((int(ef), v) for ef, v in idx["hnsw"].items()), key=lambda kv: kv[0])
             at95 = next((v for ef, v in sweep if v["recall"] >= 0.95), None)
             if at95:
