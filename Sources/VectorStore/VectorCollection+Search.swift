@@ -36,7 +36,7 @@ extension VectorCollection {
             if matching == 0 { continue }
             let strategy = config.planner.strategy(rowCount: seg.rowCount, dimension: seg.dimension,
                                                    matchingCount: matching, k: k)
-            let useIndex = strategy == .hnsw && live.entry.index != nil
+            let useIndex = strategy == .index && live.entry.index != nil
             let index = useIndex
                 ? try context.index(live.entry, segment: seg, metric: metric, log: log,
                                     repair: { rebuilt, _ in repairIndex(dataFile: live.entry.data.file, rebuilt) })

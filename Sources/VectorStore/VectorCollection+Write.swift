@@ -151,7 +151,7 @@ extension VectorCollection {
         }
     }
 
-    /// Writes rows as one or more new segment files (not yet committed), then their HNSW indexes.
+    /// Writes rows as one or more new segment files (not yet committed), then their indexes.
     func writeSegments<S: SegmentRowSource>(_ rows: S) throws -> [SegmentEntry] {
         var entries: [SegmentEntry] = []
         let per = context.configuration.maxSegmentRows

@@ -56,7 +56,7 @@ extension VectorDatabase {
                         do {
                             _ = try SegmentIndexes.load(index, segment: live.segment, metric: manifest.metric, log: log)
                         } catch let error as StorageError {
-                            problem(index.file, "HNSW index unusable (queries rebuild it from the segment's rows): \(error.message)")
+                            problem(index.file, "segment index unusable (queries rebuild it from the segment's rows): \(error.message)")
                         }
                     }
                     let all = live.segment.allIDs()

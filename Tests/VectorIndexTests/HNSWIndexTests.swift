@@ -155,14 +155,14 @@ struct HNSWIndexTests {
         #expect(!p.needsIndex(rowCount: 20_000, dimension: 768))
         // Beyond it: HNSW unless a filter keeps few rows.
         #expect(p.needsIndex(rowCount: 100_000, dimension: 768))
-        #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: nil, k: 10) == .hnsw)
-        #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: 33_000, k: 10) == .hnsw)
+        #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: nil, k: 10) == .index)
+        #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: 33_000, k: 10) == .index)
         #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: 5_000, k: 10) == .exact)
         #expect(p.strategy(rowCount: 100_000, dimension: 768, matchingCount: 3_000, k: 10) == .exact)
         // Turned off: the previous rules.
         let off = SearchPlanner(quantizedComponentLimit: 0)
         #expect(off.strategy(rowCount: 2_000, dimension: 768, matchingCount: nil, k: 10) == .exact)
-        #expect(off.strategy(rowCount: 20_000, dimension: 768, matchingCount: nil, k: 10) == .hnsw)
+        #expect(off.strategy(rowCount: 20_000, dimension: 768, matchingCount: nil, k: 10) == .index)
         #expect(off.needsIndex(rowCount: 20_000, dimension: 768))
     }
 }

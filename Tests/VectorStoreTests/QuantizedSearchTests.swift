@@ -47,7 +47,9 @@ struct QuantizedSearchTests {
         #expect(plans.contains("quantized"))
         #expect(!plans.contains("hnsw"))
         // No HNSW index is written for segments the quantised scan serves.
-        #expect(try !FileManager.default.contentsOfDirectory(atPath: dir.path + "/q/collections/c/data").contains { $0.hasSuffix(".hnsw") })
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: dir.path + "/q/collections/c/data").contains {
+            $0.hasSuffix(".hnsw") || $0.hasSuffix(".vproj")
+        })
     }
 
     /// Shapes chosen to stress the bounds: one component with a huge range (coarse codes for it),
@@ -91,7 +93,7 @@ struct QuantizedSearchTests {
         // 5,000 rows ≥ hnswMinRows (4,096) but 80k components: served by the quantised scan, no index.
         let served = try VectorDatabase(directory: dir.url.appendingPathComponent("a"), configuration: .init(gcGracePeriod: 0))
         try served.createCollection(name: "c", dimension: 16).add(recs)
-        #expect(try !served.snapshotFiles().contains { $0.hasSuffix(".hnsw") })
+        #expect(try !served.snapshotFiles().contains { $0.hasSuffix(".hnsw") || $0.hasSuffix(".vproj") })
         // With a limit below the segment size, each segment of the batch gets its index at write
         // time (built in parallel, one per core) and queries go through them.
         var config = VectorDatabase.Configuration(gcGracePeriod: 0, maxSegmentRows: 2_000, hnswMinRows: 500)

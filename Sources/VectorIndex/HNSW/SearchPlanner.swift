@@ -1,12 +1,13 @@
 /// Chooses how one segment answers one query: a full-precision scan, the quantised exact scan
-/// (``QuantizedRows``), or an HNSW walk.
+/// (``QuantizedRows``), or the segment's index (``ProjectedRows``, exact, or an HNSW walk; the
+/// store decides which kind a segment gets when it writes it).
 ///
 /// - A filter that keeps few rows: full-precision scan of just those rows (a filtered graph walk
 ///   must visit about `ef / selectivity` rows to find `ef` matches, and its recall drops).
 /// - Up to ``quantizedComponentLimit`` components (rows × dimension; 16 Mi ≈ 20k × 768 or 43k ×
 ///   384): the quantised scan, which returns exactly what a full-precision scan returns and reads
 ///   a quarter of the bytes. Below ``quantizedMinRows`` rows a plain scan is as fast.
-/// - Larger segments: HNSW (approximate; `efSearch` trades recall for time).
+/// - Larger segments: their index.
 public struct SearchPlanner: Sendable, Hashable {
     /// The search method to use.
     public enum Strategy: Sendable, Hashable {
@@ -14,8 +15,8 @@ public struct SearchPlanner: Sendable, Hashable {
         case exact
         /// Scan 8-bit codes, then re-score the few candidates in full precision (exact result).
         case quantized
-        /// Walk the HNSW graph.
-        case hnsw
+        /// Search the segment's index (projection or HNSW).
+        case index
     }
 
     /// Segments with at most this many rows are never searched through HNSW.
@@ -53,12 +54,12 @@ public struct SearchPlanner: Sendable, Hashable {
             return rowCount >= quantizedMinRows ? .quantized : .exact
         }
         if rowCount <= max(exactRowLimit, k) { return .exact }
-        guard let matching = matchingCount else { return .hnsw }
+        guard let matching = matchingCount else { return .index }
         let selectivity = Double(matching) / Double(max(rowCount, 1))
-        return selectivity <= minimumHNSWSelectivity ? .exact : .hnsw
+        return selectivity <= minimumHNSWSelectivity ? .exact : .index
     }
 
-    /// Whether a segment of this shape can be searched through an HNSW index (and so needs one):
+    /// Whether a segment of this shape can be searched through an index (and so needs one):
     /// every segment beyond the quantised scan's limit (the store also requires `hnswMinRows`).
     public func needsIndex(rowCount: Int, dimension: Int) -> Bool {
         !usesQuantizedScan(rowCount: rowCount, dimension: dimension)
