@@ -47,6 +47,7 @@ public final class ProjectedRows: @unchecked Sendable {
         let d = basis.dimension, m = basis.rank
         let p = basis.vectors.map(Double.init)
         let gram = Self.gram(p, rank: m, dimension: d)
+        let rounding = Self.roundingShare(dimension: d, rank: m)
         var projections = [Float](repeating: 0, count: rowCount * m)
         var residuals = [Float](repeating: 0, count: rowCount)
         var worstError = 0.0, maxNorm = 0.0
@@ -72,13 +73,13 @@ public final class ProjectedRows: @unchecked Sendable {
             }
             for k in 0..<m { gy[k] = ProjectionBasis.dot(gram, k * m, y, 0, m) }
             // ‖r‖² = ‖x‖² − 2 (Px)·y + yᵀGy, and P r = Px − G y; both in double with a margin for
-            // its rounding (relative 10⁻¹² of the magnitudes involved).
+            // the worst-case rounding of those sums (``roundingShare(dimension:rank:)``).
             let yNorm2 = ProjectionBasis.dot(y, 0, y, 0, m)
             let r2 = xNorm2 - 2 * ProjectionBasis.dot(yd, 0, y, 0, m) + ProjectionBasis.dot(y, 0, gy, 0, m)
-            let rho = (max(r2, 0) + 1e-12 * (xNorm2 + yNorm2)).squareRoot() * (1 + 1e-9)
+            let rho = (max(r2, 0) + rounding * (xNorm2 + yNorm2)).squareRoot() * (1 + 1e-9)
             var pr2 = 0.0
             for k in 0..<m { pr2 += (yd[k] - gy[k]) * (yd[k] - gy[k]) }
-            worstError = max(worstError, pr2.squareRoot() + 1e-12 * (xNorm2.squareRoot() + yNorm2.squareRoot()))
+            worstError = max(worstError, pr2.squareRoot() + rounding * (xNorm2.squareRoot() + yNorm2.squareRoot()))
             var stored = Float(rho)
             if Double(stored) < rho { stored = stored.nextUp }
             guard stored.isFinite else { return nil }
@@ -116,6 +117,13 @@ public final class ProjectedRows: @unchecked Sendable {
         }
     }
 
+    /// A relative allowance for the rounding of the double sums behind `‖r‖`, `π`, `‖q⊥‖` and
+    /// `P q`: twice the worst case `(n·2⁻⁵³)·(3 + 2√m)` of an `n = d + m`-term sum whose terms
+    /// were themselves rounded sums (≈ 3·10⁻¹² for 768 × 64: far below every bound it widens).
+    static func roundingShare(dimension d: Int, rank m: Int) -> Double {
+        2 * Double(d + m + 16) * 0x1p-53 * (3 + 2 * Double(m).squareRoot())
+    }
+
     static func gram(_ p: [Double], rank m: Int, dimension d: Int) -> [Double] {
         var g = [Double](repeating: 0, count: m * m)
         for i in 0..<m {
@@ -147,14 +155,15 @@ public final class ProjectedRows: @unchecked Sendable {
         let aNorm2 = ProjectionBasis.dot(a, 0, a, 0, m)
         // ‖q⊥‖² = ‖q‖² − 2 a·(Pq) + aᵀGa, with Pq = a up to double rounding.
         let perp2 = qNorm2 - 2 * aNorm2 + ProjectionBasis.dot(a, 0, ga, 0, m)
-        let perp = (max(perp2, 0) + 1e-12 * (qNorm2 + aNorm2)).squareRoot() * (1 + 1e-9)
+        let rounding = Self.roundingShare(dimension: d, rank: m)
+        let perp = (max(perp2, 0) + rounding * (qNorm2 + aNorm2)).squareRoot() * (1 + 1e-9)
         var rounding2 = 0.0
         for k in 0..<m { rounding2 += (a[k] - Double(af[k])) * (a[k] - Double(af[k])) }
         let qNorm = qNorm2.squareRoot()
         // The codes bound a_f·y; a·y differs by ≤ ‖a − a_f‖·‖y‖; a·(Pr) by ≤ ‖a‖·π; and the caller
         // re-scores the original `dimension`-component rows in float32.
         let rescoring = 4 * Double(d + 16) * 0x1p-24 * qNorm * maxRowNorm + 1e-9
-        let slack = (rounding2.squareRoot() + 1e-12 * qNorm) * maxProjectedNorm + aNorm2.squareRoot() * projectionError
+        let slack = (rounding2.squareRoot() + rounding * qNorm) * maxProjectedNorm + aNorm2.squareRoot() * projectionError
             + rescoring
         guard perp.isFinite, slack.isFinite, af.allSatisfy(\.isFinite) else {
             let all = (0..<rowCount).filter { allowed?[$0] ?? true }
