@@ -11,6 +11,9 @@ extension VectorCollection {
         // Metadata-only filters use the snapshot's cached masks (liveness included).
         let cachedMasks = try whereDocument == nil ? filter.map { try snap.allowedMasks($0) } : nil
         let rowFilter = cachedMasks == nil ? try makeRowFilter(snap, where: filter, whereDocument: whereDocument) : nil
+        // A cosine query whose float32 norm is 0 or overflows gets the same distance (1) for every
+        // row in the scan's arithmetic; only the plain scan reproduces that order.
+        let degenerate = metric == .cosine && !ExactSearch.hasUsableNorm(query)
         var top = TopK(k: k)
         for (s, live) in snap.segments.enumerated() {
             let seg = live.segment
@@ -34,8 +37,8 @@ extension VectorCollection {
                 matching = liveRows
             }
             if matching == 0 { continue }
-            let strategy = config.planner.strategy(rowCount: seg.rowCount, dimension: seg.dimension,
-                                                   matchingCount: matching, k: k)
+            let strategy = degenerate ? .exact
+                : config.planner.strategy(rowCount: seg.rowCount, dimension: seg.dimension, matchingCount: matching, k: k)
             let useIndex = strategy == .index && live.entry.index != nil
             let index = useIndex
                 ? try context.index(live.entry, segment: seg, metric: metric, log: log,

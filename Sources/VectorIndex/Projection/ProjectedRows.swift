@@ -58,7 +58,10 @@ public final class ProjectedRows: @unchecked Sendable {
             var norm2 = 0.0
             for i in 0..<d { norm2 += Double(row[i]) * Double(row[i]) }
             guard norm2.isFinite else { return nil }
-            let scale = normalize ? (norm2 > 0 ? 1 / norm2.squareRoot() : 0) : 1
+            // Cosine rows are scaled by their float32 norm, as the store scores them: a row whose
+            // float32 norm is 0 or overflows scores 0 there (distance 1), and is a zero row here.
+            let floatNorm = DistanceKernels.dot(row, row, count: d).squareRoot()
+            let scale = normalize ? (floatNorm > 0 && floatNorm.isFinite ? 1 / Double(floatNorm) : 0) : 1
             var xNorm2 = 0.0
             for i in 0..<d {
                 x[i] = Double(row[i]) * scale
@@ -161,11 +164,12 @@ public final class ProjectedRows: @unchecked Sendable {
         for k in 0..<m { rounding2 += (a[k] - Double(af[k])) * (a[k] - Double(af[k])) }
         let qNorm = qNorm2.squareRoot()
         // The codes bound a_f·y; a·y differs by ≤ ‖a − a_f‖·‖y‖; a·(Pr) by ≤ ‖a‖·π; and the caller
-        // re-scores the original `dimension`-component rows in float32.
-        let rescoring = 4 * Double(d + 16) * 0x1p-24 * qNorm * maxRowNorm + 1e-9
+        // re-scores the original `dimension`-component rows in float32 (and takes `1 − score`).
+        let magnitude = qNorm * maxRowNorm
+        let rescoring = 4 * Double(d + 16) * 0x1p-24 * magnitude + 1e-9 + 4 * 0x1p-24 * (1 + magnitude)
         let slack = (rounding2.squareRoot() + rounding * qNorm) * maxProjectedNorm + aNorm2.squareRoot() * projectionError
             + rescoring
-        guard perp.isFinite, slack.isFinite, af.allSatisfy(\.isFinite) else {
+        guard perp.isFinite, slack.isFinite, af.allSatisfy(\.isFinite), magnitude < QuantizedRows.floatScoreLimit else {
             let all = (0..<rowCount).filter { allowed?[$0] ?? true }
             return CandidateQueue(keys: all.map { QuantizedRows.sortKey(upper: .infinity, row: $0) }, threshold: -.infinity)
         }

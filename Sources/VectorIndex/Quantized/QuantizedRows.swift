@@ -81,8 +81,8 @@ public final class QuantizedRows: @unchecked Sendable {
     ///   - normalize: code `x / ‖x‖` (cosine); zero rows stay zero.
     ///   - kernel: which compiled scan kernel to use (tests pin it; default: this CPU's best).
     ///   - residualNorms: a non-negative term per row that ``candidates(query:k:allowed:residualScale:slack:)``
-    ///     multiplies by its `residualScale` and adds to the row's interval (identical rows must
-    ///     have identical terms); nil means 0.
+    ///     multiplies by its `residualScale` and adds to the row's interval; rows with identical
+    ///     codes share one interval, with the largest of their terms. Nil means 0.
     public init(rows: UnsafePointer<Float>, rowCount: Int, dimension: Int, normalize: Bool, ranking: Ranking = .dot,
                 kernel: KernelSelection = .current, residualNorms: [Double]? = nil) {
         precondition(dimension > 0 && rowCount >= 0, "QuantizedRows needs a positive dimension")
@@ -103,10 +103,18 @@ public final class QuantizedRows: @unchecked Sendable {
         centres = coding.centres
         precondition(residualNorms.map { $0.count == rowCount } ?? true, "one residual norm per row")
         let representatives = duplicates.representatives
+        // Identical coded rows share one group; a group's residual is its members' largest.
+        var groupResiduals = [Double](repeating: 0, count: representatives.count)
+        if let residualNorms {
+            for g in representatives.indices {
+                for i in Int(duplicates.memberStarts[g])..<Int(duplicates.memberStarts[g + 1]) {
+                    groupResiduals[g] = max(groupResiduals[g], residualNorms[Int(duplicates.members[i])])
+                }
+            }
+        }
         rowTerms = coding.errorNorms.indices.map { g in
             RowTerms(errorNorm: coding.errorNorms[g], codeNorm: coding.codeNorms[g], codeSum: coding.codeSums[g],
-                     bias: coding.biases.isEmpty ? 0 : coding.biases[g],
-                     residual: residualNorms?[Int(representatives[g])] ?? 0)
+                     bias: coding.biases.isEmpty ? 0 : coding.biases[g], residual: groupResiduals[g])
         }
         maxRowNorm = coding.maxRowNorm
         maxErrorNorm = coding.errorNorms.max() ?? 0
@@ -146,13 +154,18 @@ public final class QuantizedRows: @unchecked Sendable {
         // squared norms, for L2 distances).
         let magnitude = ranking == .dot ? prepared.queryNorm * maxRowNorm
             : (prepared.queryNorm + maxRowNorm) * (prepared.queryNorm + maxRowNorm)
-        let epsilon = 4 * Double(dimension + 16) * 0x1p-24 * magnitude + 1e-9 + slack
+        // Distances are `1 − score` in float32 for dot rankings: two roundings of up to an ulp of
+        // `1 + |score|` are added, so rows this scan orders apart are also apart (not tied) in
+        // the caller's float32 distances, and ties keep the caller's tie order.
+        let distanceRounding = ranking == .dot ? 4 * 0x1p-24 * (1 + magnitude) : 0
+        let epsilon = 4 * Double(dimension + 16) * 0x1p-24 * magnitude + 1e-9 + slack + distanceRounding
         let widest = prepared.queryNorm * maxErrorNorm + prepared.roundingNorm * maxCodeNorm + epsilon + maxBias
             + residualScale * maxResidual
         // Overflowing magnitudes (finite floats whose squares are not) void the bounds: then every
         // admitted row is a candidate and the caller's full-precision pass decides.
+        // Scores that may overflow float32 in the caller's re-score void the bounds too.
         guard epsilon.isFinite, widest.isFinite, prepared.constant.isFinite, prepared.step.isFinite, residualScale >= 0,
-              slack >= 0 else {
+              slack >= 0, magnitude < Self.floatScoreLimit else {
             let all = (0..<rowCount).filter { allowed?[$0] ?? true }
             return CandidateQueue(keys: all.map { Self.sortKey(upper: .infinity, row: $0) }, threshold: -.infinity)
         }
@@ -216,6 +229,9 @@ public final class QuantizedRows: @unchecked Sendable {
             return CandidateQueue(keys: survivors, threshold: best.threshold)
         }
     }
+
+    /// Products of norms from here on may overflow float32 sums (all rows become candidates).
+    static let floatScoreLimit = Double(Float.greatestFiniteMagnitude) / 16
 
     /// A sort key that orders by descending bound, then ascending row: the bound rounded *up* to
     /// float32 (it stays a bound) as order-preserving bits, inverted, above the row number.

@@ -84,6 +84,15 @@ enum ExactSearch {
         }
     }
 
+    /// Whether `query`'s float32 norm (as the scan computes it) is positive and finite.
+    static func hasUsableNorm(_ query: [Float]) -> Bool {
+        query.withUnsafeBufferPointer { qb in
+            guard let q = qb.baseAddress else { return false }
+            let norm = DistanceKernels.dot(q, q, qb.count).squareRoot()
+            return norm > 0 && norm.isFinite
+        }
+    }
+
     /// Exact distance of one row (used to report HNSW hits with the same arithmetic as the scan).
     static func distance(_ snapshot: Snapshot, segment s: Int, row r: Int, query: [Float]) -> Float {
         let dim = snapshot.manifest.dimension
