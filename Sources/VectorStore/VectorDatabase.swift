@@ -56,15 +56,24 @@ public final class VectorDatabase: Sendable {
     public let directory: URL
     let context: StoreContext
 
-    /// Opens (creating if needed) the store in `directory`.
-    /// - Throws: ``StorageError`` `.formatVersion` for a store written by a newer format,
+    /// Opens the store in `directory`, creating it first unless `createIfMissing` is false.
+    ///
+    /// Read-only callers (`db get`, `query`, `stats`, `verify`) pass `createIfMissing: false`, so
+    /// a mistyped path is an error instead of a new, empty store that "verifies".
+    /// - Throws: ``StorageError`` `.storeNotFound` when the directory holds no store and
+    ///   `createIfMissing` is false, `.formatVersion` for a store written by a newer format,
     ///   `.corruptFile` for a damaged marker file, `.io` when the directory cannot be created.
-    public init(directory: URL, configuration: Configuration = .init(), logger: Logger = .disabled()) throws {
+    public init(directory: URL, configuration: Configuration = .init(), logger: Logger = .disabled(),
+                createIfMissing: Bool = true) throws {
         self.directory = directory.standardizedFileURL
         let root = self.directory.path
         context = StoreContext(root: root, configuration: configuration, logger: logger)
-        try POSIXFile.makeDirectories(root + "/" + StoreFormat.collectionsDirectory)
         let marker = root + "/" + StoreFormat.markerFile
+        if !createIfMissing && !POSIXFile.exists(marker) {
+            let what = POSIXFile.exists(root) ? "holds no vector store (no \(StoreFormat.markerFile) file)" : "does not exist"
+            throw StorageError(code: .storeNotFound, message: "\(root) \(what)", path: root)
+        }
+        try POSIXFile.makeDirectories(root + "/" + StoreFormat.collectionsDirectory)
         if !POSIXFile.exists(marker) {
             let body = "{\"format\":\"shop-summary-vector-store\",\"formatVersion\":\(StoreFormat.version)}\n"
             // Exclusive: when several processes initialise at once, one marker wins, all succeed.

@@ -92,4 +92,28 @@ struct DbCommandTests {
         #expect(await Self.run(["db", "query", "--data-dir", db, "--collection", "c"]).code == 64)
         #expect(await Self.run(["db", "get", "--data-dir", db, "--collection", "c", "--where", #"{"a": {"$bad": 1}}"#]).code == 65)
     }
+
+    /// Only `db create` makes a store: every other command on a missing or foreign directory exits
+    /// 66 naming the path and leaves the file system as it was (a mistyped `--data-dir` must not
+    /// "verify" as a fresh, empty store).
+    @Test func readCommandsNeverCreateAStore() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = dir.appendingPathComponent("typo").path
+        let foreign = dir.appendingPathComponent("foreign").path
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        for path in [missing, foreign] {
+            for args in [["db", "stats"], ["db", "verify"], ["db", "compact"], ["db", "count", "--collection", "c"],
+                         ["db", "get", "--collection", "c"], ["db", "query", "--collection", "c", "--vector", "[1,0]"],
+                         ["db", "delete", "--collection", "c", "--id", "a"], ["db", "add", "--collection", "c", "--id", "a", "--vector", "[1,0]"]] {
+                let r = await Self.run(args + ["--data-dir", path])
+                #expect(r.code == 66, "\(args) on \(path): \(r.err)")
+                #expect(r.err.contains(path) && r.err.contains("store not found"), "\(args): \(r.err)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: foreign).isEmpty)
+        #expect(await Self.run(["db", "create", "--data-dir", missing, "--collection", "c", "--dimension", "2"]).code == 0)
+        #expect(await Self.run(["db", "verify", "--data-dir", missing]).code == 0)
+    }
 }

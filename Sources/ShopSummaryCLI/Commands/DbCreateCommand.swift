@@ -31,7 +31,7 @@ struct DbCreateCommand: CLICommand {
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
-        let db = try DbSupport.open(arguments, environment: context.environment)
+        let db = try DbSupport.open(arguments, environment: context.environment, create: true)
         let name = try arguments.require("--collection")
         let c = arguments.flag("--if-missing")
             ? try db.getOrCreateCollection(name: name, dimension: dimension, metric: metric, attributes: attributes)

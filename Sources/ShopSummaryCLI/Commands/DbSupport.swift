@@ -13,7 +13,9 @@ enum DbSupport {
     /// period `SHOP_SUMMARY_DB_SEGMENT_ROWS` the rows per segment file and `SHOP_SUMMARY_DB_HNSW_MIN_ROWS`
     /// the segment size from which an HNSW index is built and searched (tests; turns the quantised scan and
     /// the projection index off).
-    static func open(_ arguments: ParsedArguments, environment: [String: String]) throws -> VectorDatabase {
+    /// Only `db create` and `db import-chroma` pass `create: true`: every other command needs an
+    /// existing store and names the path when there is none (exit 66).
+    static func open(_ arguments: ParsedArguments, environment: [String: String], create: Bool = false) throws -> VectorDatabase {
         var config = VectorDatabase.Configuration()
         if let g = environment["SHOP_SUMMARY_DB_GC_GRACE"], let seconds = Double(g), seconds >= 0 {
             config.gcGracePeriod = seconds
@@ -26,7 +28,7 @@ enum DbSupport {
             config.projectionIndex = false
         }
         let dir = arguments.value("--data-dir") ?? "./.shop-summary/db"
-        return try VectorDatabase(directory: URL(fileURLWithPath: dir), configuration: config)
+        return try VectorDatabase(directory: URL(fileURLWithPath: dir), configuration: config, createIfMissing: create)
     }
 
     static func usage(_ arguments: ParsedArguments, _ message: String) -> UsageError {

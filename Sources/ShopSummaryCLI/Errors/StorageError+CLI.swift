@@ -8,7 +8,7 @@ extension StorageError: CLIReportableError {
         case .corruptFile, .missingFile, .formatVersion, .dimensionMismatch, .duplicateID, .idNotFound,
              .invalidFilter, .invalidArgument, .collectionExists:
             ExitCode.dataError
-        case .collectionNotFound: ExitCode.noInput
+        case .collectionNotFound, .storeNotFound: ExitCode.noInput
         case .commitConflict, .lockTimeout: ExitCode.interrupted
         default: ExitCode.failure
         }
@@ -21,6 +21,8 @@ extension StorageError: CLIReportableError {
             text += "\nhint: run 'shop-summary db verify' for a full report; restore from backup with 'shop-summary restore'"
         case .collectionNotFound:
             text += "\nhint: 'shop-summary db stats' lists the collections"
+        case .storeNotFound:
+            text += "\nhint: check --data-dir; 'shop-summary db create' makes a store, 'shop-summary init' restores one from backup"
         default: break
         }
         return text

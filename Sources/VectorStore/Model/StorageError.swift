@@ -11,6 +11,7 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
             case corruptFile = "corrupt file"
             case missingFile = "missing file"
             case dimensionMismatch = "dimension mismatch"
+            case storeNotFound = "store not found"
             case collectionNotFound = "collection not found"
             case collectionExists = "collection exists"
             case duplicateID = "duplicate id"
@@ -32,6 +33,8 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         public static let missingFile = Code(.missingFile)
         /// A vector's length differs from the collection's dimension.
         public static let dimensionMismatch = Code(.dimensionMismatch)
+        /// The directory holds no store (no marker file) and the caller asked not to create one.
+        public static let storeNotFound = Code(.storeNotFound)
         /// No live collection has that name.
         public static let collectionNotFound = Code(.collectionNotFound)
         /// A collection with that name already exists.
