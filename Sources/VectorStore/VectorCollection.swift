@@ -93,6 +93,7 @@ public final class VectorCollection: Sendable {
     @discardableResult
     func commit(_ what: String, _ build: (Snapshot, inout [String]) throws -> Manifest?) throws -> Manifest? {
         let attempts = context.configuration.maxCommitAttempts
+        var lastWinner: String?
         for attempt in 0..<attempts {
             // Writers list the manifests (cheap: GC keeps few) instead of only probing, so a
             // writer never builds on anything but the newest version.
@@ -107,6 +108,12 @@ public final class VectorCollection: Sendable {
                 throw error
             }
             let parent = snap.manifest
+            do {
+                try claimNewFiles(of: manifest, over: parent)
+            } catch {
+                for f in created { try? POSIXFile.remove(f) }
+                throw error
+            }
             manifest.version = parent.version + 1
             manifest.parent = parent.commit
             manifest.commit = UUID().uuidString.lowercased()
@@ -129,12 +136,37 @@ public final class VectorCollection: Sendable {
                 return manifest
             }
             for f in created { try? POSIXFile.remove(f) }
+            lastWinner = (try? log.read(version: manifest.version))?.writer ?? lastWinner
             // Lost the race: back off a little (full jitter) and re-apply on the new version.
             let cap = min(50_000, 200 << min(attempt, 8))
             usleep(UInt32.random(in: 0...UInt32(cap)))
         }
         throw StorageError(code: .commitConflict,
-                           message: "\(what) on collection '\(name)' lost \(attempts) commit races in a row; nothing was applied")
+                           message: "\(what) on collection '\(name)' lost \(attempts) commit races in a row; nothing was applied "
+                               + "(last winning writer: \(lastWinner ?? "unknown"); retry)")
+    }
+
+    /// Refreshes the modification time of every file `manifest` names that `parent` does not (the
+    /// files this writer wrote and is about to commit), right before publishing.
+    ///
+    /// Garbage collection removes unreferenced files older than the grace period. Without this
+    /// step a writer slower than the grace period (a long index build, many commit retries) could
+    /// see its files collected by another process and then publish a manifest naming missing
+    /// files. With it, a file collected earlier fails the commit with a typed error (nothing is
+    /// applied), and a file claimed now is young again for the rest of the grace period.
+    /// - Throws: `.missingFile` naming the file when it is already gone.
+    func claimNewFiles(of manifest: Manifest, over parent: Manifest) throws {
+        let inherited = Set(parent.files.map(\.file))
+        for entry in manifest.files where !inherited.contains(entry.file) {
+            let path = log.directory + "/" + entry.file
+            guard try POSIXFile.touch(path) else {
+                throw StorageError(
+                    code: .missingFile,
+                    message: "uncommitted file \(path) was removed by garbage collection before its commit (this write took longer "
+                        + "than the \(context.configuration.gcGracePeriod) s grace period); nothing was applied, retry the write",
+                    path: path)
+            }
+        }
     }
 
     /// Whether `manifest`, just published, sits below a newer version that was not built on it

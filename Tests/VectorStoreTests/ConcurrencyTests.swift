@@ -33,6 +33,79 @@ struct ConcurrencyTests {
         #expect(try VectorDatabase(directory: dir.url).verify().isHealthy)
     }
 
+    /// A writer that keeps losing the race gives up with a typed error naming the writer that won.
+    @Test func conflictErrorNamesTheWinningWriter() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let a = try VectorDatabase(directory: dir.url, configuration: .init(maxCommitAttempts: 1)).createCollection(name: "c", dimension: 4)
+        let b = try VectorDatabase(directory: dir.url).collection(named: "c")
+        do {
+            try a.commit("test add") { snap, _ in
+                try b.add([VectorRecord(id: "from-b", vector: [0, 1, 0, 0])])
+                return snap.manifest
+            }
+            Issue.record("the loser of the only attempt committed")
+        } catch let error as StorageError {
+            #expect(error.code == .commitConflict)
+            #expect(error.message.contains("last winning writer: \(ProcessInfo.processInfo.hostName) \(getpid())"), "\(error.message)")
+        }
+        #expect(try a.get().map(\.id) == ["from-b"])
+    }
+
+    /// A writer slower than the grace period: another process's garbage collection removes its
+    /// not-yet-committed segment (unreferenced and old). The commit must then fail with a typed
+    /// error naming the file, and the store must stay as it was: no manifest naming a missing file.
+    @Test func writerSlowerThanTheGracePeriodFailsCleanly() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let config = VectorDatabase.Configuration(gcGracePeriod: 0.2)
+        let writer = try VectorDatabase(directory: dir.url, configuration: config).createCollection(name: "c", dimension: 4)
+        try writer.add([VectorRecord(id: "kept", vector: [1, 0, 0, 0])])
+        let version = try writer.version()
+        let pending = try writer.writeSegments(RecordRows(records: [VectorRecord(id: "late", vector: [0, 1, 0, 0])][...], dimension: 4))
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try VectorDatabase(directory: dir.url, configuration: config).collectGarbage() >= 1)
+        let file = pending[0].data.file
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/collections/c/" + file))
+        do {
+            try writer.commit("slow add") { snap, _ in
+                var m = snap.manifest
+                m.segments += pending
+                m.count += 1
+                return m
+            }
+            Issue.record("a commit naming a collected file was published")
+        } catch let error as StorageError {
+            #expect(error.code == .missingFile)
+            #expect(error.message.contains(file) && error.message.contains("grace period"))
+        }
+        #expect(try writer.version() == version)
+        #expect(try writer.get().map(\.id) == ["kept"])
+        #expect(try VectorDatabase(directory: dir.url).verify().isHealthy)
+    }
+
+    /// Committing claims the writer's files: their modification time is refreshed at publish time,
+    /// so a collector that read the manifests just before the publish still sees them as young.
+    @Test func commitRefreshesTheModificationTimeOfNewFiles() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let writer = try VectorDatabase(directory: dir.url, configuration: .init(gcGracePeriod: 60))
+            .createCollection(name: "c", dimension: 4)
+        let pending = try writer.writeSegments(RecordRows(records: [VectorRecord(id: "a", vector: [0, 1, 0, 0])][...], dimension: 4))
+        let path = dir.path + "/collections/c/" + pending[0].data.file
+        let past = Date(timeIntervalSinceNow: -3600)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: path)
+        try writer.commit("add") { snap, _ in
+            var m = snap.manifest
+            m.segments += pending
+            m.count += 1
+            return m
+        }
+        let mtime = try #require(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+        #expect(abs(mtime.timeIntervalSinceNow) < 60)
+        #expect(try writer.count() == 1)
+    }
+
     @Test func exclusivePublishRefusesAnExistingVersion() throws {
         let dir = TempDir()
         defer { dir.cleanup() }

@@ -37,6 +37,17 @@ enum POSIXFile {
         return (Int64(st.st_size), Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
     }
 
+    /// Sets a file's modification time to now (the server's clock on NFS).
+    /// - Returns: false when the file does not exist.
+    static func touch(_ path: String) throws -> Bool {
+        if utimensat(AT_FDCWD, path, nil, 0) != 0 {
+            let err = errno
+            if err == ENOENT { return false }
+            throw StorageError.syscall("utimensat", path: path, errno: err)
+        }
+        return true
+    }
+
     /// Names in a directory (not `.`/`..`); an absent directory is empty.
     static func list(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else {
