@@ -116,4 +116,26 @@ struct DbCommandTests {
         #expect(await Self.run(["db", "create", "--data-dir", missing, "--collection", "c", "--dimension", "2"]).code == 0)
         #expect(await Self.run(["db", "verify", "--data-dir", missing]).code == 0)
     }
+
+    /// Record files are streamed line by line: CRLF and blank lines are fine, a multi-line JSON
+    /// array is still one document, and a bad line is named by its number.
+    @Test func recordFilesInEveryShape() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("db").path
+        #expect(await Self.run(["db", "create", "--data-dir", db, "--collection", "c", "--dimension", "2"]).code == 0)
+        let crlf = dir.appendingPathComponent("crlf.jsonl")
+        try "\r\n{\"id\":\"a\",\"embedding\":[1,0]}\r\n\r\n{\"id\":\"b\",\"embedding\":[0,1]}".write(to: crlf, atomically: true, encoding: .utf8)
+        #expect(await Self.run(["db", "add", "--data-dir", db, "--collection", "c", "--file", crlf.path]).out == "acknowledged 2\n")
+        let array = dir.appendingPathComponent("array.json")
+        try "\n[\n  {\"id\": \"c\", \"embedding\": [1, 1]},\n  {\"id\": \"d\",\n   \"embedding\": [2, 1]}\n]\n".write(to: array, atomically: true, encoding: .utf8)
+        #expect(await Self.run(["db", "add", "--data-dir", db, "--collection", "c", "--file", array.path]).out == "acknowledged 2\n")
+        let bad = dir.appendingPathComponent("bad.jsonl")
+        try "{\"id\":\"e\",\"embedding\":[1,0]}\n\n{\"id\":\"f\",\"embedding\":[1,0]\n".write(to: bad, atomically: true, encoding: .utf8)
+        let r = await Self.run(["db", "add", "--data-dir", db, "--collection", "c", "--file", bad.path])
+        #expect(r.code == 65 && r.err.contains("bad.jsonl:3"), "\(r.err)")
+        #expect(await Self.run(["db", "count", "--data-dir", db, "--collection", "c"]).out == "4\n")
+        let missing = await Self.run(["db", "add", "--data-dir", db, "--collection", "c", "--file", dir.appendingPathComponent("nope.jsonl").path])
+        #expect(missing.code == 66 && missing.err.contains("nope.jsonl"))
+    }
 }

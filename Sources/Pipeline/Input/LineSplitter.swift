@@ -2,12 +2,14 @@ import Foundation
 
 /// Splits a byte stream into `\n`-terminated lines (a trailing `\r` is dropped), counting line
 /// numbers from 1. Feed chunks with ``feed(_:_:)``; call ``finish(_:)`` at the end.
-struct LineSplitter {
+public struct LineSplitter {
     private var pending = Data()
-    private(set) var lineNumber = 0
+    public private(set) var lineNumber = 0
+
+    public init() {}
 
     /// Appends a chunk and calls `body(lineNumber, line)` for each complete line.
-    mutating func feed(_ chunk: Data, _ body: (Int, Data) throws -> Void) rethrows {
+    public mutating func feed(_ chunk: Data, _ body: (Int, Data) throws -> Void) rethrows {
         pending.append(chunk)
         var start = pending.startIndex
         while let newline = pending[start...].firstIndex(of: 0x0A) {
@@ -21,7 +23,7 @@ struct LineSplitter {
     }
 
     /// Emits the last line when the stream does not end with a newline.
-    mutating func finish(_ body: (Int, Data) throws -> Void) rethrows {
+    public mutating func finish(_ body: (Int, Data) throws -> Void) rethrows {
         guard !pending.isEmpty else { return }
         lineNumber += 1
         var line = pending
@@ -32,10 +34,10 @@ struct LineSplitter {
 }
 
 /// Reads a file (plain, or gzip when the name ends in `.gz`) line by line in 1 MiB chunks.
-enum LineFile {
+public enum LineFile {
     /// Calls `body(lineNumber, bytes)` for each line.
     /// - Throws: ``PipelineError`` `.inputMissing` / `.inputUnreadable`, or what `body` throws.
-    static func forEachLine(in url: URL, _ body: (Int, Data) throws -> Void) throws {
+    public static func forEachLine(in url: URL, _ body: (Int, Data) throws -> Void) throws {
         let path = url.path
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError(code: .inputMissing, message: "input file \(path) does not exist")

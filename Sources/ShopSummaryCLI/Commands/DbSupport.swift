@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import VectorIndex
 import VectorStore
 
@@ -90,39 +91,55 @@ enum DbSupport {
         return VectorRecord(id: id, vector: vector, document: document, metadata: metadata)
     }
 
-    /// Records from `--file` (JSON Lines, or a JSON array; `-` is stdin) or the single-record options.
+    /// Records from `--file` (JSON Lines, or a JSON array; `-` is stdin; `.gz` is decompressed) or
+    /// the single-record options.
+    ///
+    /// JSON Lines are streamed in 1 MiB chunks and each line's parse tree is dropped as soon as it
+    /// is a record, so a 100k-row batch costs the records themselves, not the file text (measured
+    /// by `tests/e2e/store-large-batch.sh`). A JSON array is one document and is read whole.
     static func records(_ arguments: ParsedArguments) throws -> [VectorRecord] {
         if let file = arguments.value("--file") {
-            let data: Data
-            if file == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let d = FileManager.default.contents(atPath: file) else {
-                    throw InputError(message: "cannot read input file \(file)", exitCode: ExitCode.noInput)
-                }
-                data = d
-            }
-            let bytes = [UInt8](data)
-            if bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: "[") {
-                let value: JSONValue
-                do { value = try JSONValue(parsing: bytes) } catch {
-                    throw InputError(message: "\(file): invalid JSON: \(error)")
-                }
-                guard case .array(let items) = value else { throw InputError(message: "\(file): expected an array") }
-                return try items.enumerated().map { try record($1, file: file, line: $0 + 1) }
-            }
             var result: [VectorRecord] = []
-            var lineNumber = 0
-            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                lineNumber += 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            var arrayText: [UInt8]?
+            let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 || $0 == 0x0A }
+            func take(_ lineNumber: Int, _ line: Data) throws {
+                if arrayText != nil {
+                    arrayText?.append(contentsOf: line)
+                    arrayText?.append(0x0A)
+                    return
+                }
+                guard let first = line.first(where: { !blank($0) }) else { return }
+                if result.isEmpty && first == UInt8(ascii: "[") {
+                    arrayText = Array(line) + [0x0A]
+                    return
+                }
                 let value: JSONValue
                 do { value = try JSONValue(parsing: Array(line)) } catch {
                     throw InputError(message: "\(file):\(lineNumber): invalid JSON: \(error)")
                 }
                 result.append(try record(value, file: file, line: lineNumber))
             }
-            return result
+            if file == "-" {
+                var splitter = LineSplitter()
+                while true {
+                    let chunk = FileHandle.standardInput.readData(ofLength: 1 << 20)
+                    if chunk.isEmpty { break }
+                    try splitter.feed(chunk, take)
+                }
+                try splitter.finish(take)
+            } else {
+                guard FileManager.default.isReadableFile(atPath: file) else {
+                    throw InputError(message: "cannot read input file \(file)", exitCode: ExitCode.noInput)
+                }
+                try LineFile.forEachLine(in: URL(fileURLWithPath: file), take)
+            }
+            guard let arrayText else { return result }
+            let value: JSONValue
+            do { value = try JSONValue(parsing: arrayText) } catch {
+                throw InputError(message: "\(file): invalid JSON: \(error)")
+            }
+            guard case .array(let items) = value else { throw InputError(message: "\(file): expected an array") }
+            return try items.enumerated().map { try record($1, file: file, line: $0 + 1) }
         }
         guard let id = arguments.value("--id") else { throw usage(arguments, "give --file FILE or --id with --vector") }
         var metadata: Metadata = [:]
