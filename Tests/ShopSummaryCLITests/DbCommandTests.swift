@@ -138,4 +138,34 @@ struct DbCommandTests {
         let missing = await Self.run(["db", "add", "--data-dir", db, "--collection", "c", "--file", dir.appendingPathComponent("nope.jsonl").path])
         #expect(missing.code == 66 && missing.err.contains("nope.jsonl"))
     }
+
+    /// `db query --text` without `--vector` embeds the text with the configured embedder, which
+    /// must be the one the collection records; hybrid ranks the documents that contain the words.
+    @Test func textQueriesAreEmbeddedWithTheCollectionsEmbedder() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("db").path
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("samples/examples.jsonl").path
+        #expect(await Self.run(["examples", "import", "--file", examples, "--data-dir", db]).code == 0)
+        let collection = "waiting_hotplace_examples"
+        let hybrid = await Self.run(["db", "query", "--data-dir", db, "--collection", collection, "--text", "화덕 피자",
+                                     "--hybrid", "-k", "3", "--json"])
+        #expect(hybrid.code == 0, "\(hybrid.err)")
+        let hits = try #require(try JSONSerialization.jsonObject(with: Data(hybrid.out.utf8)) as? [[String: Any]])
+        #expect(hits.count == 3)
+        #expect((hits.first?["document"] as? String)?.contains("화덕 피자") == true, "\(hybrid.out)")
+        let plain = await Self.run(["db", "query", "--data-dir", db, "--collection", collection, "--text", "화덕 피자", "-k", "2"])
+        #expect(plain.code == 0 && plain.out.split(separator: "\n").count == 2)
+        // A collection that records no embedder cannot take text.
+        #expect(await Self.run(["db", "create", "--data-dir", db, "--collection", "raw", "--dimension", "2"]).code == 0)
+        let raw = await Self.run(["db", "query", "--data-dir", db, "--collection", "raw", "--text", "x"])
+        #expect(raw.code == 64 && raw.err.contains("records no embedder"))
+        // Another embedder than the recorded one is refused (exit 65, naming both).
+        let other = await Self.run(["db", "create", "--data-dir", db, "--collection", "other", "--dimension", "384",
+                                    "--attribute", "embedder.provider=gemini", "--attribute", "embedder.model=gemini-embedding-001"])
+        #expect(other.code == 0)
+        let mismatch = await Self.run(["db", "query", "--data-dir", db, "--collection", "other", "--text", "x"])
+        #expect(mismatch.code == 65 && mismatch.err.contains("gemini-embedding-001") && mismatch.err.contains("offline"), "\(mismatch.err)")
+    }
 }

@@ -106,7 +106,7 @@ public struct ExampleLibrary: Sendable {
         return ExampleSelector(source: VectorStoreExampleSource(database: database), configuration: .init(k: k))
     }
 
-    static func checkEmbedder(_ collection: VectorCollection, descriptor: EmbedderDescriptor) throws {
+    public static func checkEmbedder(_ collection: VectorCollection, descriptor: EmbedderDescriptor) throws {
         let attributes = collection.attributes
         let stored = "\(attributes[providerKey] ?? "?")/\(attributes[modelKey] ?? "?")@\(attributes[dimensionKey] ?? "\(collection.dimension)")"
         let matches = attributes[providerKey] == descriptor.provider && attributes[modelKey] == descriptor.model

@@ -1,26 +1,31 @@
+import Pipeline
+import Providers
 import VectorStore
 
 /// `shop-summary db query`: nearest neighbours of a vector, optionally hybrid with text.
 struct DbQueryCommand: CLICommand {
     static let configuration = CommandConfiguration(
         path: ["db", "query"], abstract: "Find the nearest records to a vector (optionally hybrid with text).",
-        discussion: "Give --vector JSON. --hybrid also needs --text and fuses BM25 over documents with the vector\nranking (Reciprocal Rank Fusion).",
+        discussion: """
+        Give --vector JSON, or --text alone: the text is then embedded with the configured embedder (--embedder,
+        default offline), which must be the one recorded on the collection (embedder.provider/model attributes,
+        as 'examples import' records them). --hybrid fuses BM25 over documents with the vector ranking
+        (Reciprocal Rank Fusion) and needs --text.
+        """,
         options: [DbSupport.dataDir, DbSupport.collection,
                   OptionSpec("--vector", .value(placeholder: "JSON"), help: "Query vector, e.g. '[0.1, 0.2]'."),
                   OptionSpec("--text", .value(placeholder: "TEXT"), help: "Query text (for --hybrid)."),
                   OptionSpec("--hybrid", help: "Fuse BM25 text ranking with the vector ranking."),
                   OptionSpec("-k", .value(placeholder: "N"), help: "Number of results.", default: "10")]
-            + DbSupport.filterOptions + [DbSupport.json])
+            + DbSupport.filterOptions + [PipelineOptions.embedder, PipelineOptions.config, DbSupport.json])
 
     let arguments: ParsedArguments
     let k: Int
     init(arguments: ParsedArguments) throws {
         self.arguments = arguments
         k = try arguments.int("-k", in: 1...100_000) ?? 10
-        guard arguments.value("--vector") != nil else {
-            throw DbSupport.usage(arguments, arguments.value("--text") != nil
-                ? "--text needs an embedder, which this build's db query does not load yet; give --vector too"
-                : "give --vector JSON")
+        guard arguments.value("--vector") != nil || arguments.value("--text") != nil else {
+            throw DbSupport.usage(arguments, "give --vector JSON or --text TEXT")
         }
         if arguments.flag("--hybrid") && arguments.value("--text") == nil {
             throw DbSupport.usage(arguments, "--hybrid needs --text")
@@ -28,10 +33,16 @@ struct DbQueryCommand: CLICommand {
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
-        let vector = try DbSupport.vector(try arguments.require("--vector"), option: "--vector", arguments)
+        let given = try arguments.value("--vector").map { try DbSupport.vector($0, option: "--vector", arguments) }
         let (w, d) = try DbSupport.filters(arguments)
         let db = try DbSupport.open(arguments, environment: context.environment)
         let c = try db.collection(named: try arguments.require("--collection"))
+        let vector: [Float]
+        if let given {
+            vector = given
+        } else {
+            vector = try await Self.embed(try arguments.require("--text"), for: c, arguments, context)
+        }
         let hits: [QueryHit]
         if arguments.flag("--hybrid"), let text = arguments.value("--text") {
             if d != nil { throw DbSupport.usage(arguments, "--where-document is not supported with --hybrid") }
@@ -45,5 +56,21 @@ struct DbQueryCommand: CLICommand {
             for h in hits { context.print(DbSupport.hitJSON(h).serialized) }
         }
         return ExitCode.success
+    }
+
+    /// Embeds the query text with the configured embedder, after checking that the collection
+    /// records the same one (vectors of different models are not comparable).
+    static func embed(_ text: String, for collection: VectorCollection, _ arguments: ParsedArguments,
+                      _ context: CommandContext) async throws -> [Float] {
+        guard collection.attributes[ExampleLibrary.modelKey] != nil else {
+            throw DbSupport.usage(arguments, "collection '\(collection.name)' records no embedder "
+                + "(\(ExampleLibrary.providerKey)/\(ExampleLibrary.modelKey) attributes), so --text cannot be embedded for it; give --vector")
+        }
+        let providers = try ProviderSelection.make(arguments, environment: context.environment, logger: context.logger)
+        try ExampleLibrary.checkEmbedder(collection, descriptor: providers.embedder.descriptor)
+        guard let vector = try await providers.embedder.embed([text], task: .retrievalQuery).first else {
+            throw DbSupport.usage(arguments, "the embedder returned no vector for --text")
+        }
+        return vector
     }
 }
