@@ -58,7 +58,9 @@ struct CorruptionTests {
         let error = Self.openError(dir)
         #expect(error?.code == .corruptFile)
         #expect(error?.path == seg)
-        #expect(try VectorDatabase(directory: dir.url).verify().problems.count == 1)
+        let problems = try VectorDatabase(directory: dir.url).verify().problems
+        #expect(problems.count == 1)
+        #expect(problems.first?.file?.hasSuffix((seg as NSString).lastPathComponent) == true)
     }
 
     @Test func manifestNamingMissingFile() throws {
@@ -71,6 +73,7 @@ struct CorruptionTests {
         #expect(error?.message.contains((seg as NSString).lastPathComponent) == true)
         let report = try VectorDatabase(directory: dir.url).verify()
         #expect(report.problems.map(\.message).joined().contains("missing"))
+        #expect(report.problems.contains { $0.file?.hasSuffix((seg as NSString).lastPathComponent) == true })
     }
 
     @Test func damagedManifestAndTombstones() throws {

@@ -80,13 +80,19 @@ struct IndexedSearchTests {
         } else {
             try FileManager.default.removeItem(atPath: data + indexFile)
         }
-        let db = try VectorDatabase(directory: dir.url, configuration: Self.config())
+        let handler = InMemoryLogHandler()
+        let db = try VectorDatabase(directory: dir.url, configuration: Self.config(),
+                                    logger: Logger(label: "test", level: .debug, handler: handler))
         let report = try db.verify()
         #expect(report.problems.count == 1)
         #expect(report.problems.first?.file?.hasSuffix(indexFile) == true)
-        // Queries still answer correctly (index rebuilt from the segment's rows) and repair the store.
+        // Queries still answer correctly (index rebuilt from the segment's rows) and repair the store;
+        // the load failure is a typed error naming the file, logged before the rebuild.
         let q = recs[10].vector
         #expect(try db.collection(named: "h").query(vector: q, k: 5).map(\.id) == Self.bruteForce(recs, q, k: 5, nil))
+        let rebuilt = try #require(handler.records.first { $0.event == "rebuilding damaged segment index" })
+        #expect(rebuilt.metadata["file.path"]?.description.hasSuffix(indexFile) == true)
+        #expect(rebuilt.metadata["error.short"]?.description == (damage == "flip" ? "corrupt file" : "missing file"))
         #expect(try db.verify().isHealthy)
         let again = try VectorDatabase(directory: dir.url, configuration: Self.config())
         #expect(try again.collection(named: "h").query(vector: q, k: 5).map(\.id) == Self.bruteForce(recs, q, k: 5, nil))
