@@ -18,6 +18,29 @@ struct VectorStoreBackupTests {
                      configuration: .init(workDirectory: dir, toolVersion: "test"))
     }
 
+    /// The backup after each batch reclaims what garbage collection may free: a dropped
+    /// collection's files and superseded files are gone once the grace period has passed
+    /// (simulated by ageing the files), and the live collection is untouched.
+    @Test func snapshotReclaimsDroppedCollectionsPastTheGracePeriod() throws {
+        let dir = try BackupFixtures.tempDir("vs-gc")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("db")
+        let database = try VectorDatabase(directory: data)
+        try database.createCollection(name: "kept", dimension: 8).add(records("k", 0..<50))
+        try database.createCollection(name: "dropped", dimension: 8).add(records("d", 0..<50))
+        try database.deleteCollection(named: "dropped")
+        let droppedData = data.appendingPathComponent("collections/dropped/data").path
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: droppedData).isEmpty)  // inside the grace period
+        let anHourAgo = Date(timeIntervalSinceNow: -3600)
+        let all = FileManager.default.enumerator(atPath: data.path)!.compactMap { $0 as? String }
+        for file in all { try FileManager.default.setAttributes([.modificationDate: anHourAgo], ofItemAtPath: data.path + "/" + file) }
+        let files = try VectorStoreAdapter().snapshotFiles(in: data)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: droppedData).isEmpty)
+        #expect(!files.contains { $0.contains("/dropped/data/") })
+        #expect(try VectorDatabase(directory: data).collection(named: "kept").count() == 50)
+        #expect(try VectorDatabase(directory: data).verify().isHealthy)
+    }
+
     @Test func backupsTakenWhileWritersRunAreConsistent() async throws {
         let dir = try BackupFixtures.tempDir("vs-backup")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -3,7 +3,7 @@ import VectorStore
 
 /// The ``BackupStoreAdapter`` of the real vector store (`VectorDatabase`).
 ///
-/// Snapshot = `VectorDatabase.snapshotFiles()` (the newest manifest of each collection at one
+/// Snapshot = garbage collection, then `VectorDatabase.snapshotFiles()` (the newest manifest of each collection at one
 /// instant, the immutable files it names, the store marker). Verification = `verify()` (every
 /// checksum and invariant) plus a smoke query per non-empty collection: the first record's own
 /// vector must come back as a hit.
@@ -11,8 +11,13 @@ public struct VectorStoreAdapter: BackupStoreAdapter {
     /// Creates the adapter.
     public init() {}
 
+    /// Collects garbage first (old manifests, unreferenced files and dropped collections past the
+    /// grace period: the backup after each batch is the store's regular maintenance slot), then
+    /// lists the snapshot. Collection never touches a file the newest manifests name.
     public func snapshotFiles(in directory: URL) throws -> [String] {
-        try VectorDatabase(directory: directory).snapshotFiles()
+        let database = try VectorDatabase(directory: directory)
+        _ = try? database.collectGarbage()
+        return try database.snapshotFiles()
     }
 
     public func summary(of directory: URL) throws -> StoreSummary {
