@@ -94,14 +94,22 @@ struct CorruptionTests {
     }
 
     /// Garbage that happens to pass a checksum (a crafted manifest) is still bounds-checked.
-    @Test func craftedSegmentWithValidChecksumIsRejected() throws {
+    /// A segment edited and given a matching manifest checksum: a section offset past the file,
+    /// a footer version that disagrees with the header, a non-zero reserved footer field, a
+    /// non-zero reserved header byte. Each is a corrupt file naming the segment.
+    @Test(arguments: ["section offset", "footer version", "footer reserved", "header reserved"])
+    func craftedSegmentWithValidChecksumIsRejected(field: String) throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         let seg = try Self.makeStore(dir)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: seg))
-        // Corrupt the footer's id section offset to point past the file, then fix the manifest checksum.
         let f = bytes.count - SegmentFormat.footerSize
-        bytes.replaceSubrange(f..<(f + 8), with: withUnsafeBytes(of: UInt64(1 << 40).littleEndian) { Data($0) })
+        switch field {
+        case "section offset": bytes.replaceSubrange(f..<(f + 8), with: withUnsafeBytes(of: UInt64(1 << 40).littleEndian) { Data($0) })
+        case "footer version": bytes[f + 68] &+= 1
+        case "footer reserved": bytes[f + 83] = 1
+        default: bytes[40] = 1
+        }
         try bytes.write(to: URL(fileURLWithPath: seg))
         let log = ManifestLog(directory: dir.path + "/collections/c")
         let latest = try #require(try log.latestVersion())

@@ -105,6 +105,9 @@ final class Segment: @unchecked Sendable {
         guard rows == expectedRows, try r.length(at: f + 56, limit: count, "footer row count") == rows,
               Int(try r.u32(at: f + 64)) == dim
         else { throw StorageError.corrupt(path, "row count \(rows), manifest says \(expectedRows)") }
+        guard try r.u32(at: f + 68) == version, try r.u64(at: f + 80) == 0, try r.bytes(at: 24, count: 40).allSatisfy({ $0 == 0 }) else {
+            throw StorageError.corrupt(path, "footer version or a reserved (zero) field disagrees with the format")
+        }
         // Sections, in file order, each inside the file and after the previous one.
         let vectorBytes = rows.multipliedReportingOverflow(by: dim * 4)
         guard !vectorBytes.overflow else { throw StorageError.corrupt(path, "vector section size overflows") }
