@@ -1,9 +1,10 @@
 """`shop-summary db import-chroma` against a directory written by the real `chromadb` package.
 
-chromadb is heavy (≈ 1 min+ to install with its onnxruntime/grpc dependencies), so it is not in
-tests/requirements.txt. The fixture is written by a Python that has chromadb 1.5.x: $CHROMA_PYTHON,
-else the benchmark's venv (bench/.work/venv, made by `bench/vectorstore`), else this interpreter.
-Without one, the chromadb tests skip visibly; the error-path tests always run.
+chromadb is heavy (≈ 1 min+ to install with its onnxruntime/grpc dependencies), so it has its own
+venv: scripts/test.sh prepares .venv-chroma from tests/requirements-chroma.txt and sets
+$CHROMA_PYTHON and SHOP_SUMMARY_REQUIRE_CHROMA=1, so in the suite (and CI) these tests always run.
+Run alone, the fixture is written by $CHROMA_PYTHON, else the benchmark's venv (bench/.work/venv),
+else this interpreter; without one the chromadb tests skip visibly. The error-path tests always run.
 """
 import hashlib
 import json
@@ -31,6 +32,9 @@ def chroma_python():
 
 
 CHROMA_PY = chroma_python()
+if CHROMA_PY is None and os.environ.get("SHOP_SUMMARY_REQUIRE_CHROMA") == "1":
+    # scripts/test.sh installs chromadb for this test: missing it there is a failure, not a skip.
+    raise RuntimeError(f"SHOP_SUMMARY_REQUIRE_CHROMA=1 but no Python with chromadb 1.5.x (CHROMA_PYTHON={os.environ.get('CHROMA_PYTHON')})")
 needs_chroma = pytest.mark.skipif(CHROMA_PY is None, reason="no Python with chromadb 1.5.x (run bench/vectorstore once or set CHROMA_PYTHON)")
 
 # Records written into Chroma: (id, document, metadata); one without a document.
