@@ -49,6 +49,13 @@ struct DbCommandTests {
         #expect(stats.code == 0)
         #expect(stats.out.contains(#""name":"ex","count":2,"dimension":3"#))
         #expect(stats.out.contains(#""embedder.model":"offline""#))
+        // --include picks fields by Chroma's names; the id is always there.
+        let slim = await Self.run(["db", "get", "--data-dir", db, "--collection", "ex", "--id", "a", "--include", "embeddings"])
+        #expect(slim.out == #"{"id":"a","embedding":[1.0,0.0,0.0]}"# + "\n", "\(slim.out)")
+        let near = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[1,0,0]", "-k", "1",
+                                   "--include", "distances,metadatas"])
+        #expect(near.out == #"{"id":"a","distance":0.0,"metadata":{"n":1,"rating":4.5}}"# + "\n", "\(near.out)")
+        #expect(await Self.run(["db", "get", "--data-dir", db, "--collection", "ex", "--include", "distances"]).code == 64)
         #expect(await Self.run(["db", "count", "--data-dir", db, "--collection", "ex"]).out == "2\n")
         #expect(await Self.run(["db", "delete", "--data-dir", db, "--collection", "ex", "--id", "a"]).out == "deleted 1\n")
         #expect(await Self.run(["db", "compact", "--data-dir", db]).code == 0)

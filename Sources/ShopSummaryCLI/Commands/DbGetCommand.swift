@@ -8,7 +8,8 @@ struct DbGetCommand: CLICommand {
                   OptionSpec("--id", .repeated(placeholder: "ID"), help: "Id to fetch (repeatable)."),
                   OptionSpec("--limit", .value(placeholder: "N"), help: "At most N records."),
                   OptionSpec("--offset", .value(placeholder: "N"), help: "Skip N records.", default: "0"),
-                  OptionSpec("--include-vectors", help: "Include embeddings in the output.")]
+                  DbSupport.include,
+                  OptionSpec("--include-vectors", help: "Include embeddings in the output (= --include with embeddings).")]
             + DbSupport.filterOptions + [DbSupport.json])
 
     let arguments: ParsedArguments
@@ -16,6 +17,7 @@ struct DbGetCommand: CLICommand {
         self.arguments = arguments
         _ = try arguments.int("--limit", in: 0...Int.max)
         _ = try arguments.int("--offset", in: 0...Int.max)
+        _ = try DbSupport.include(arguments, query: false)
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
@@ -23,14 +25,14 @@ struct DbGetCommand: CLICommand {
         let db = try DbSupport.open(arguments, environment: context.environment)
         let c = try db.collection(named: try arguments.require("--collection"))
         let ids = arguments.values("--id")
-        let vectors = arguments.flag("--include-vectors")
+        let include = try DbSupport.include(arguments, query: false)
         let records = try c.get(ids: ids.isEmpty ? nil : ids, where: w, whereDocument: d,
                                 limit: try arguments.int("--limit"), offset: try arguments.int("--offset") ?? 0,
-                                includeVectors: vectors)
+                                includeVectors: include.embeddings)
         if arguments.flag("--json") {
-            context.print(JSONValue.array(records.map { DbSupport.recordJSON($0, includeVector: vectors) }).serialized)
+            context.print(JSONValue.array(records.map { DbSupport.recordJSON($0, include) }).serialized)
         } else {
-            for r in records { context.print(DbSupport.recordJSON(r, includeVector: vectors).serialized) }
+            for r in records { context.print(DbSupport.recordJSON(r, include).serialized) }
         }
         return ExitCode.success
     }

@@ -17,7 +17,7 @@ struct DbQueryCommand: CLICommand {
                   OptionSpec("--text", .value(placeholder: "TEXT"), help: "Query text (for --hybrid)."),
                   OptionSpec("--hybrid", help: "Fuse BM25 text ranking with the vector ranking."),
                   OptionSpec("-k", .value(placeholder: "N"), help: "Number of results.", default: "10")]
-            + DbSupport.filterOptions + [PipelineOptions.embedder, PipelineOptions.config, DbSupport.json])
+            + DbSupport.filterOptions + [DbSupport.include, PipelineOptions.embedder, PipelineOptions.config, DbSupport.json])
 
     let arguments: ParsedArguments
     let k: Int
@@ -27,6 +27,7 @@ struct DbQueryCommand: CLICommand {
         guard arguments.value("--vector") != nil || arguments.value("--text") != nil else {
             throw DbSupport.usage(arguments, "give --vector JSON or --text TEXT")
         }
+        _ = try DbSupport.include(arguments, query: true)
         if arguments.flag("--hybrid") && arguments.value("--text") == nil {
             throw DbSupport.usage(arguments, "--hybrid needs --text")
         }
@@ -50,10 +51,16 @@ struct DbQueryCommand: CLICommand {
         } else {
             hits = try c.query(vector: vector, k: k, where: w, whereDocument: d)
         }
+        let include = try DbSupport.include(arguments, query: true)
+        var vectors: [String: [Float]] = [:]
+        if include.embeddings {
+            for r in try c.get(ids: hits.map(\.id), includeVectors: true) { vectors[r.id] = r.vector }
+        }
+        let rows = hits.map { DbSupport.hitJSON($0, include, vector: vectors[$0.id]) }
         if arguments.flag("--json") {
-            context.print(JSONValue.array(hits.map(DbSupport.hitJSON)).serialized)
+            context.print(JSONValue.array(rows).serialized)
         } else {
-            for h in hits { context.print(DbSupport.hitJSON(h).serialized) }
+            for row in rows { context.print(row.serialized) }
         }
         return ExitCode.success
     }

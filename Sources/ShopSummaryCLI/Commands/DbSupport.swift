@@ -169,17 +169,50 @@ enum DbSupport {
         .object(m.keys.sorted().map { ($0, m[$0]!.jsonValue) })
     }
 
-    static func recordJSON(_ r: VectorRecord, includeVector: Bool) -> JSONValue {
+    /// Which fields `db get` / `db query` print, by Chroma's `include` names.
+    struct Include: Equatable {
+        var documents = true
+        var metadatas = true
+        var embeddings = false
+        var distances = true
+    }
+
+    static let include = OptionSpec(
+        "--include", .value(placeholder: "LIST"),
+        help: "Fields to print, by Chroma's names: documents,metadatas,embeddings (and distances for query); "
+            + "default documents,metadatas[,distances]. The id is always printed.")
+
+    /// Parses `--include` (and the older `--include-vectors`, which adds embeddings).
+    static func include(_ arguments: ParsedArguments, query: Bool) throws -> Include {
+        var result = Include()
+        if let list = arguments.value("--include") {
+            let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let known = query ? ["documents", "metadatas", "embeddings", "distances"] : ["documents", "metadatas", "embeddings"]
+            if let bad = names.first(where: { !known.contains($0) }) {
+                throw usage(arguments, "--include: unknown field '\(bad)' (known: \(known.joined(separator: ", ")))")
+            }
+            result = Include(documents: names.contains("documents"), metadatas: names.contains("metadatas"),
+                             embeddings: names.contains("embeddings"), distances: names.contains("distances"))
+        }
+        if arguments.flag("--include-vectors") { result.embeddings = true }
+        return result
+    }
+
+    static func recordJSON(_ r: VectorRecord, _ include: Include) -> JSONValue {
         var members: [(String, JSONValue)] = [("id", .string(r.id))]
-        members.append(("document", r.document.map { .string($0) } ?? .null))
-        members.append(("metadata", metadataJSON(r.metadata)))
-        if includeVector { members.append(("embedding", .array(r.vector.map { .double(Double($0)) }))) }
+        if include.documents { members.append(("document", r.document.map { .string($0) } ?? .null)) }
+        if include.metadatas { members.append(("metadata", metadataJSON(r.metadata))) }
+        if include.embeddings { members.append(("embedding", .array(r.vector.map { .double(Double($0)) }))) }
         return .object(members)
     }
 
-    static func hitJSON(_ h: QueryHit) -> JSONValue {
-        .object([("id", .string(h.id)), ("distance", .double(Double(h.distance))),
-                 ("document", h.document.map { .string($0) } ?? .null), ("metadata", metadataJSON(h.metadata))])
+    static func hitJSON(_ h: QueryHit, _ include: Include, vector: [Float]?) -> JSONValue {
+        var members: [(String, JSONValue)] = [("id", .string(h.id))]
+        if include.distances { members.append(("distance", .double(Double(h.distance)))) }
+        if include.documents { members.append(("document", h.document.map { .string($0) } ?? .null)) }
+        if include.metadatas { members.append(("metadata", metadataJSON(h.metadata))) }
+        if include.embeddings, let vector { members.append(("embedding", .array(vector.map { .double(Double($0)) }))) }
+        return .object(members)
     }
 
     static func filters(_ arguments: ParsedArguments) throws -> (MetadataFilter?, DocumentFilter?) {
