@@ -193,27 +193,29 @@ extension VectorCollection {
         guard !todo.isEmpty else { return }
         let segments = entries
         let (directory, dim, metric, log) = (log.directory, dimension, metric, log)
-        let results = Mutex<[Int: Result<FileEntry, any Error>]>([:])
-        // One task per segment on the global queue, at most one per core. (`concurrentPerform`
-        // ran the iterations one after the other on the calling thread in this runtime.)
-        let group = DispatchGroup()
-        let slots = DispatchSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount))
-        for i in todo {
-            slots.wait()
-            let e = segments[i]
-            DispatchQueue.global().async(group: group) {
-                defer { slots.signal() }
-                let result = Result { () throws -> FileEntry in
-                    let segment = try Segment(path: directory + "/" + e.data.file, checksum: e.data.checksum, size: e.data.bytes,
-                                              dimension: dim, rows: e.rows)
-                    return try SegmentIndexes.write(for: segment, metric: metric, configuration: config, log: log)
-                }
-                results.withLock { $0[i] = result }
+        // One dedicated thread per segment, at most one per core at a time. (`concurrentPerform`
+        // ran the iterations one after the other on the calling thread in this runtime, and the
+        // global queue stalls when the caller itself holds the only pool thread: DedicatedThread.)
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var results: [Int: Result<FileEntry, any Error>] = [:]
+        var start = 0
+        while start < todo.count {
+            let wave = todo[start..<min(todo.count, start + width)]
+            let workers = wave.map { i in
+                let e = segments[i]
+                return (i, DedicatedThread(name: "segment-index") { () -> Result<FileEntry, any Error> in
+                    Result {
+                        let segment = try Segment(path: directory + "/" + e.data.file, checksum: e.data.checksum, size: e.data.bytes,
+                                                  dimension: dim, rows: e.rows)
+                        return try SegmentIndexes.write(for: segment, metric: metric, configuration: config, log: log)
+                    }
+                })
             }
+            for (i, worker) in workers { results[i] = worker.wait() }
+            start += wave.count
         }
-        group.wait()
         var firstError: (any Error)?
-        for (i, result) in results.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+        for (i, result) in results.sorted(by: { $0.key < $1.key }) {
             switch result {
             case .success(let index): entries[i].index = index
             case .failure(let error): firstError = firstError ?? error

@@ -159,7 +159,7 @@ final class Segment: @unchecked Sendable {
 
     deinit { Self.release(buffer, mapped: mapped) }
 
-    /// Starts coding the vector section of `buffer` on a global queue, when it fits the buffer.
+    /// Starts coding the vector section of `buffer` on a thread of its own, when it fits the buffer.
     private static func startQuantizing(_ buffer: UnsafeRawBufferPointer, rows: Int, dimension: Int,
                                         metric: DistanceMetric) -> PendingCodes? {
         let bytes = rows.multipliedReportingOverflow(by: dimension * 4)
@@ -167,7 +167,7 @@ final class Segment: @unchecked Sendable {
               SegmentFormat.headerSize + bytes.partialValue <= buffer.count
         else { return nil }
         let vectors = UnsafePointer((base + SegmentFormat.headerSize).assumingMemoryBound(to: Float.self))
-        return PendingCodes { Self.code(vectors, rows: rows, dimension: dimension, metric: metric) }
+        return PendingCodes(name: "segment-codes") { Self.code(vectors, rows: rows, dimension: dimension, metric: metric) }
     }
 
     private static func code(_ vectors: UnsafePointer<Float>, rows: Int, dimension: Int, metric: DistanceMetric) -> QuantizedRows {
@@ -247,30 +247,6 @@ final class Segment: @unchecked Sendable {
     }
 }
 
-/// Codes being built on another thread; `wait()` blocks until they are ready.
-private final class PendingCodes: @unchecked Sendable {
-    // @unchecked: `result` is written once on the worker before `done` is signalled and read only
-    // after `wait()` returns; the worker's pointer stays valid because the caller always waits
-    // before releasing the segment buffer.
-    private var result: QuantizedRows?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ work: @escaping () -> QuantizedRows) {
-        let box = UnsafeWork(work)
-        DispatchQueue.global().async {
-            self.result = box.work()
-            self.done.signal()
-        }
-    }
-
-    func wait() -> QuantizedRows? {
-        done.wait()
-        return result
-    }
-}
-
-/// Carries a closure over raw pointers to the worker thread.
-private struct UnsafeWork: @unchecked Sendable {
-    let work: () -> QuantizedRows
-    init(_ work: @escaping () -> QuantizedRows) { self.work = work }
-}
+/// Codes being built on another thread; `wait()` blocks until they are ready. The caller always
+/// waits before releasing the segment buffer the work reads.
+private typealias PendingCodes = DedicatedThread<QuantizedRows?>
