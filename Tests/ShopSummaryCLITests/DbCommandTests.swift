@@ -30,6 +30,9 @@ struct DbCommandTests {
         let db = dir.appendingPathComponent("db").path
         #expect(await Self.run(["db", "create", "--data-dir", db, "--collection", "ex", "--dimension", "3",
                                 "--attribute", "embedder.model=offline"]).code == 0)
+        let again = await Self.run(["db", "create", "--data-dir", db, "--collection", "ex", "--dimension", "3", "--if-missing"])
+        #expect(again.code == 0 && again.out.hasPrefix("collection exists: ex"), "\(again.out)")
+        #expect(await Self.run(["db", "create", "--data-dir", db, "--collection", "ex", "--dimension", "4", "--if-missing"]).code == 65)
         let file = dir.appendingPathComponent("in.jsonl")
         try """
         {"id":"a","embedding":[1,0,0],"document":"파스타 맛집","metadata":{"rating":4.5,"n":1}}

@@ -33,14 +33,17 @@ struct DbCreateCommand: CLICommand {
     func run(_ context: CommandContext) async throws -> Int32 {
         let db = try DbSupport.open(arguments, environment: context.environment, create: true)
         let name = try arguments.require("--collection")
+        // With --if-missing, whether it existed is only for the message (another process may
+        // create it in between; getOrCreateCollection handles that race).
+        let existed = arguments.flag("--if-missing") && (try? db.collection(named: name)) != nil
         let c = arguments.flag("--if-missing")
             ? try db.getOrCreateCollection(name: name, dimension: dimension, metric: metric, attributes: attributes)
             : try db.createCollection(name: name, dimension: dimension, metric: metric, attributes: attributes)
         if arguments.flag("--json") {
             context.print(JSONValue.object([("name", .string(c.name)), ("dimension", .int(c.dimension)),
-                                            ("metric", .string(c.metric.rawValue))]).serialized)
+                                            ("metric", .string(c.metric.rawValue)), ("created", .bool(!existed))]).serialized)
         } else {
-            context.print("created collection \(c.name) (dimension \(c.dimension), \(c.metric.rawValue))")
+            context.print("\(existed ? "collection exists:" : "created collection") \(c.name) (dimension \(c.dimension), \(c.metric.rawValue))")
         }
         return ExitCode.success
     }
