@@ -84,14 +84,18 @@ extension VectorCollection {
         do {
             let entry = try SegmentIndexes.publish(index, log: log)
             let path = log.directory + "/" + entry.file
-            let done = try commit("repair index") { snap, created in
-                created.append(path)
+            // The file is written once and kept across commit retries (not in `created`, which a
+            // lost race removes); it is removed here when nothing committed it.
+            var committed = false
+            defer { if !committed { try? POSIXFile.remove(path) } }
+            let done = try commit("repair index") { snap, _ in
                 guard let i = snap.manifest.segments.firstIndex(where: { $0.data.file == dataFile }) else { return nil }
                 var m = nextManifest(from: snap)
                 m.segments[i].index = entry
                 return m
             }
-            if done == nil { try? POSIXFile.remove(path) }
+            committed = done != nil
+            guard committed else { return }
             context.logger.notice("rebuilt segment index persisted", [
                 "collection.name": .string(name), "file.path": .string(path), "index.kind": .string(index.kind),
             ])

@@ -100,7 +100,7 @@ extension VectorCollection {
                 refs.append(ref)
             }
             written = try writeSegments(RecordRows(records: merged[...], dimension: dimension))
-            created += written.map { log.directory + "/" + $0.data.file }
+            created += written.flatMap { [$0.data] + ($0.index.map { [$0] } ?? []) }.map { log.directory + "/" + $0.file }
             var m = nextManifest(from: snap)
             try applyDeletions(refs, snapshot: snap, to: &m, created: &created)
             m.segments += written

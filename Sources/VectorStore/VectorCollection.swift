@@ -129,6 +129,7 @@ public final class VectorCollection: Sendable {
                     for f in created { try? POSIXFile.remove(f) }
                     continue
                 }
+                try restoreClaimedFiles(of: manifest, over: parent)
                 context.logger.debug("commit", [
                     "collection.name": .string(name), "commit.what": .string(what),
                     "manifest.version": .int(manifest.version), "commit.attempts": .int(attempt + 1),
@@ -152,19 +153,35 @@ public final class VectorCollection: Sendable {
     /// Garbage collection removes unreferenced files older than the grace period. Without this
     /// step a writer slower than the grace period (a long index build, many commit retries) could
     /// see its files collected by another process and then publish a manifest naming missing
-    /// files. With it, a file collected earlier fails the commit with a typed error (nothing is
-    /// applied), and a file claimed now is young again for the rest of the grace period.
+    /// files. With it, a file another process quarantined is taken back, a file already deleted
+    /// (quarantined a grace period ago) fails the commit with a typed error (nothing is applied),
+    /// and a file claimed now is young again for the rest of the grace period; a
+    /// collector that judged it old just before the claim only quarantines it, and
+    /// ``restoreClaimedFiles(of:over:)`` puts it back right after the publish.
     /// - Throws: `.missingFile` naming the file when it is already gone.
     func claimNewFiles(of manifest: Manifest, over parent: Manifest) throws {
         let inherited = Set(parent.files.map(\.file))
         for entry in manifest.files where !inherited.contains(entry.file) {
             let path = log.directory + "/" + entry.file
-            guard try POSIXFile.touch(path) else {
+            // Quarantined by a collector but not deleted yet: take it back.
+            guard try POSIXFile.touch(path) || (try log.restoreFromQuarantine(entry.file) && POSIXFile.touch(path)) else {
                 throw StorageError(
                     code: .missingFile,
-                    message: "uncommitted file \(path) was removed by garbage collection before its commit (this write took longer "
-                        + "than the \(context.configuration.gcGracePeriod) s grace period); nothing was applied, retry the write",
+                    message: "uncommitted file \(path) was deleted by garbage collection before its commit (this write took longer "
+                        + "than twice the \(context.configuration.gcGracePeriod) s grace period); nothing was applied, retry the write",
                     path: path)
+            }
+        }
+    }
+
+    /// After publishing: puts back any of this commit's files that a collector quarantined between
+    /// its `stat` and the claim (the only interleaving the claim cannot prevent).
+    func restoreClaimedFiles(of manifest: Manifest, over parent: Manifest) throws {
+        let inherited = Set(parent.files.map(\.file))
+        for entry in manifest.files where !inherited.contains(entry.file) {
+            guard try log.restoreFromQuarantine(entry.file) else {
+                context.logger.error("a committed file is missing", ["file.path": .string(log.directory + "/" + entry.file)])
+                continue
             }
         }
     }

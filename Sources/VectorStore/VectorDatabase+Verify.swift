@@ -31,7 +31,7 @@ extension VectorDatabase {
             for f in manifest.files {
                 let path = log.directory + "/" + f.file
                 do {
-                    let (checksum, size) = try POSIXFile.checksum(path)
+                    let (checksum, size) = try log.restoringIfQuarantined(f.file) { try POSIXFile.checksum(path) }
                     report.filesChecked += 1
                     if size != f.bytes {
                         problem(f.file, "size \(size) bytes, manifest says \(f.bytes) (truncated or replaced)")

@@ -182,7 +182,7 @@ public final class VectorDatabase: Sendable {
             if verifyFiles {
                 for f in m.files {
                     let path = log.directory + "/" + f.file
-                    let (checksum, size) = try POSIXFile.checksum(path)
+                    let (checksum, size) = try log.restoringIfQuarantined(f.file) { try POSIXFile.checksum(path) }
                     guard size == f.bytes else {
                         throw StorageError.corrupt(path, "size is \(size) bytes, manifest says \(f.bytes) (truncated or replaced)")
                     }

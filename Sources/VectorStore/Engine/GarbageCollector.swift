@@ -6,9 +6,11 @@ import Observability
 ///
 /// Rules (docs/FORMAT.md, "Garbage collection"): manifest `v` below the newest
 /// `keepManifests` is removed when the manifest that superseded it is older than the grace
-/// period (removal goes upward and stops at the first one too young). A file in `data/` is
-/// removed when no remaining manifest names it and it is older than the grace period. Temp
-/// files (`.tmp-*`) older than the grace period are removed.
+/// period (removal goes upward and stops at the first one too young). A file in `data/` that no
+/// remaining manifest names and that is older than the grace period is quarantined, and deleted
+/// a grace period later if still unreferenced (``Quarantine``). Temp files (`.tmp-*`) older than
+/// the grace period are removed. Returns the number of manifests, temp files and data files
+/// taken out of use in this run.
 struct GarbageCollector {
     let context: StoreContext
     let log: ManifestLog
@@ -42,11 +44,24 @@ struct GarbageCollector {
             }
             for f in m.files { referenced.insert(f.file) }
         }
-        for name in try POSIXFile.list(log.dataDirectory) where !referenced.contains("data/" + name) {
-            let path = log.dataDirectory + "/" + name
-            if try old(path) {
-                try POSIXFile.remove(path)
+        // Data files: unreferenced and old → quarantine (renamed, not deleted); quarantined files
+        // named by a manifest again → restored; quarantined a grace period ago and still
+        // unreferenced → deleted. (Quarantine.swift explains why a file is never unlinked at once.)
+        for name in try POSIXFile.list(log.dataDirectory)
+        where Quarantine.parse(name) == nil && !referenced.contains("data/" + name) {
+            if try old(log.dataDirectory + "/" + name) {
+                try log.quarantine(name, now: now)
                 removed += 1
+            }
+        }
+        for name in try POSIXFile.list(log.dataDirectory) {
+            guard let q = Quarantine.parse(name) else { continue }
+            if referenced.contains("data/" + q.original) {
+                if try log.restoreFromQuarantine("data/" + q.original) {
+                    context.logger.notice("gc restored a quarantined file a manifest names", ["file.path": .string(log.dataDirectory + "/" + q.original)])
+                }
+            } else if now - q.time >= grace {
+                try POSIXFile.remove(log.dataDirectory + "/" + name)
             }
         }
         for name in try POSIXFile.list(log.manifestsDirectory) where name.hasPrefix(".tmp-") {

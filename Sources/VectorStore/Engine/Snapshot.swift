@@ -85,7 +85,7 @@ final class Snapshot: Sendable {
             var mask: [Bool]?
             if let t = entry.tombstones {
                 let path = log.directory + "/" + t.file
-                let bytes = try POSIXFile.readAll(path, maxBytes: 64 << 20)
+                let bytes = try log.restoringIfQuarantined(t.file) { try POSIXFile.readAll(path, maxBytes: 64 << 20) }
                 guard Int64(bytes.count) == t.bytes else {
                     throw StorageError.corrupt(path, "size is \(bytes.count) bytes, manifest says \(t.bytes)")
                 }

@@ -33,8 +33,10 @@ final class StoreContext: Sendable {
         let path = log.directory + "/" + entry.data.file
         if let cached = segments.withLock({ $0[path] }) { return cached }
         let quantize = configuration.planner.prefersQuantizedScan(rowCount: entry.rows, dimension: dimension)
-        let loaded = try Segment(path: path, checksum: entry.data.checksum, size: entry.data.bytes,
-                                 dimension: dimension, rows: entry.rows, quantizeFor: quantize ? metric : nil)
+        let loaded = try log.restoringIfQuarantined(entry.data.file) {
+            try Segment(path: path, checksum: entry.data.checksum, size: entry.data.bytes,
+                        dimension: dimension, rows: entry.rows, quantizeFor: quantize ? metric : nil)
+        }
         return segments.withLock { cache in
             if let raced = cache[path] { return raced }
             cache[path] = loaded

@@ -101,7 +101,7 @@ enum SegmentIndexes {
     /// - Throws: `.missingFile` or `.corruptFile` naming the index file.
     static func load(_ entry: FileEntry, segment: Segment, metric: DistanceMetric, log: ManifestLog) throws -> SegmentIndex {
         let path = log.directory + "/" + entry.file
-        let bytes = try POSIXFile.readAll(path, maxBytes: Int.max / 2)
+        let bytes = try log.restoringIfQuarantined(entry.file) { try POSIXFile.readAll(path, maxBytes: Int.max / 2) }
         guard Int64(bytes.count) == entry.bytes else {
             throw StorageError.corrupt(path, "size is \(bytes.count) bytes, manifest says \(entry.bytes)")
         }
