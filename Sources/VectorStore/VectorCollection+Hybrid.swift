@@ -6,7 +6,8 @@ extension VectorCollection {
     /// ranking contributes its top `max(4k, 50)`. Hits are ordered by fused score; `distance` is
     /// the vector distance, for information.
     /// - Throws: `.dimensionMismatch`, `.invalidArgument`.
-    public func hybridQuery(vector: [Float], text: String, k: Int, where filter: MetadataFilter? = nil) throws -> [QueryHit] {
+    public func hybridQuery(vector: [Float], text: String, k: Int, where filter: MetadataFilter? = nil,
+                            includeVectors: Bool = false) throws -> [QueryHit] {
         guard k >= 1 else { throw StorageError.invalid("k must be at least 1, got \(k)") }
         guard vector.count == dimension else {
             throw StorageError(code: .dimensionMismatch,
@@ -27,7 +28,8 @@ extension VectorCollection {
             let ref = result.id
             let seg = snap.segments[ref.segment].segment
             return QueryHit(id: seg.id(ref.row), distance: ExactSearch.distance(snap, segment: ref.segment, row: ref.row, query: vector),
-                            document: seg.document(ref.row), metadata: try seg.metadata(ref.row))
+                            document: seg.document(ref.row), metadata: try seg.metadata(ref.row),
+                            vector: includeVectors ? Array(seg.vector(ref.row)) : [])
         }
     }
 }

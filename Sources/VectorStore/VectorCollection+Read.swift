@@ -30,14 +30,15 @@ extension VectorCollection {
 
     /// The `k` nearest live rows to `vector` that pass the filters, nearest first.
     /// - Throws: `.dimensionMismatch`, `.invalidArgument` (k < 1, non-finite query).
+    /// With `includeVectors`, each hit carries its stored vector (``QueryHit/vector``).
     public func query(vector: [Float], k: Int, where filter: MetadataFilter? = nil,
-                      whereDocument: DocumentFilter? = nil) throws -> [QueryHit] {
-        try query(vectors: [vector], k: k, where: filter, whereDocument: whereDocument)[0]
+                      whereDocument: DocumentFilter? = nil, includeVectors: Bool = false) throws -> [QueryHit] {
+        try query(vectors: [vector], k: k, where: filter, whereDocument: whereDocument, includeVectors: includeVectors)[0]
     }
 
     /// Several queries against one snapshot (all see the same version).
     public func query(vectors: [[Float]], k: Int, where filter: MetadataFilter? = nil,
-                      whereDocument: DocumentFilter? = nil) throws -> [[QueryHit]] {
+                      whereDocument: DocumentFilter? = nil, includeVectors: Bool = false) throws -> [[QueryHit]] {
         guard k >= 1 else { throw StorageError.invalid("k must be at least 1, got \(k)") }
         for v in vectors {
             guard v.count == dimension else {
@@ -52,7 +53,8 @@ extension VectorCollection {
             return try top.map { e in
                 let seg = snap.segments[Int(e.segment)].segment
                 let r = Int(e.row)
-                return QueryHit(id: seg.id(r), distance: e.distance, document: seg.document(r), metadata: try seg.metadata(r))
+                return QueryHit(id: seg.id(r), distance: e.distance, document: seg.document(r), metadata: try seg.metadata(r),
+                                vector: includeVectors ? Array(seg.vector(r)) : [])
             }
         }
     }

@@ -58,6 +58,9 @@ struct DbCommandTests {
         let near = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[1,0,0]", "-k", "1",
                                    "--include", "distances,metadatas"])
         #expect(near.out == #"{"id":"a","distance":0.0,"metadata":{"n":1,"rating":4.5}}"# + "\n", "\(near.out)")
+        let withVector = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[1,0,0]", "-k", "1",
+                                         "--include", "embeddings"])
+        #expect(withVector.out == #"{"id":"a","embedding":[1.0,0.0,0.0]}"# + "\n", "\(withVector.out)")
         #expect(await Self.run(["db", "get", "--data-dir", db, "--collection", "ex", "--include", "distances"]).code == 64)
         #expect(await Self.run(["db", "count", "--data-dir", db, "--collection", "ex"]).out == "2\n")
         #expect(await Self.run(["db", "delete", "--data-dir", db, "--collection", "ex", "--id", "a"]).out == "deleted 1\n")
@@ -121,6 +124,12 @@ struct DbCommandTests {
                 #expect(r.err.contains(path) && r.err.contains("store not found"), "\(args): \(r.err)")
             }
         }
+        // Generating needs the example store too (it is made by init or examples import).
+        let shops = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("samples/shops.jsonl").path
+        let generate = await Self.run(["generate", "--category", "waiting_hotplace", "--input", shops, "--data-dir", missing,
+                                       "--output", dir.appendingPathComponent("out").path, "--run-id", "t1"])
+        #expect(generate.code == 66 && generate.err.contains("no vector store at \(missing)"), "\(generate.err)")
         #expect(!FileManager.default.fileExists(atPath: missing))
         #expect(try FileManager.default.contentsOfDirectory(atPath: foreign).isEmpty)
         #expect(await Self.run(["db", "create", "--data-dir", missing, "--collection", "c", "--dimension", "2"]).code == 0)

@@ -15,17 +15,17 @@ public struct VectorStoreAdapter: BackupStoreAdapter {
     /// grace period: the backup after each batch is the store's regular maintenance slot), then
     /// lists the snapshot. Collection never touches a file the newest manifests name.
     public func snapshotFiles(in directory: URL) throws -> [String] {
-        let database = try VectorDatabase(directory: directory)
+        let database = try VectorDatabase(directory: directory, createIfMissing: false)
         _ = try? database.collectGarbage()
         return try database.snapshotFiles()
     }
 
     public func summary(of directory: URL) throws -> StoreSummary {
-        Self.summary(try VectorDatabase(directory: directory).stats())
+        Self.summary(try VectorDatabase(directory: directory, createIfMissing: false).stats())
     }
 
     public func verify(directory: URL) throws -> StoreSummary {
-        let database = try VectorDatabase(directory: directory)
+        let database = try VectorDatabase(directory: directory, createIfMissing: false)
         let report = try database.verify()
         if let problem = report.problems.first {
             let location = problem.file.map { " (file \($0))" } ?? ""

@@ -62,7 +62,7 @@ public enum RunArtifacts {
     /// Example id → summary text, from every `<category>_examples` collection.
     static func exampleTexts(dataDirectory: URL) -> [String: String] {
         guard FileManager.default.fileExists(atPath: dataDirectory.path),
-              let database = try? VectorDatabase(directory: dataDirectory) else { return [:] }
+              let database = try? VectorDatabase(directory: dataDirectory, createIfMissing: false) else { return [:] }
         var texts: [String: String] = [:]
         for category in ShopCategory.allCases {
             guard let collection = try? database.collection(named: category.examplesCollection),

@@ -35,7 +35,7 @@ struct DbCreateCommand: CLICommand {
         let name = try arguments.require("--collection")
         // With --if-missing, whether it existed is only for the message (another process may
         // create it in between; getOrCreateCollection handles that race).
-        let existed = arguments.flag("--if-missing") && (try? db.collection(named: name)) != nil
+        let existed = arguments.flag("--if-missing") && ((try? db.listCollections())?.contains { $0.name == name } ?? false)
         let c = arguments.flag("--if-missing")
             ? try db.getOrCreateCollection(name: name, dimension: dimension, metric: metric, attributes: attributes)
             : try db.createCollection(name: name, dimension: dimension, metric: metric, attributes: attributes)

@@ -62,7 +62,7 @@ struct DbImportChromaCommand: CLICommand {
         }
         context.print("reading \(source) read-only (never modified); \(collections.count) collection(s)")
         context.print("vectors are not copied from Chroma: documents are re-embedded with \(embedder.descriptor)")
-        let database = try PipelineOptions.openDatabase(dataDir, logger: context.logger)
+        let database = try PipelineOptions.openDatabase(dataDir, logger: context.logger, create: true)
         let descriptor = embedder.descriptor
         for source in collections {
             let name = prefix + source.name

@@ -14,7 +14,7 @@ struct DbQueryCommand: CLICommand {
         """,
         options: [DbSupport.dataDir, DbSupport.collection,
                   OptionSpec("--vector", .value(placeholder: "JSON"), help: "Query vector, e.g. '[0.1, 0.2]'."),
-                  OptionSpec("--text", .value(placeholder: "TEXT"), help: "Query text (for --hybrid)."),
+                  OptionSpec("--text", .value(placeholder: "TEXT"), help: "Query text: embedded when --vector is absent; BM25 terms for --hybrid."),
                   OptionSpec("--hybrid", help: "Fuse BM25 text ranking with the vector ranking."),
                   OptionSpec("-k", .value(placeholder: "N"), help: "Number of results.", default: "10")]
             + DbSupport.filterOptions + [DbSupport.include, PipelineOptions.embedder, PipelineOptions.config, DbSupport.json])
@@ -44,19 +44,15 @@ struct DbQueryCommand: CLICommand {
         } else {
             vector = try await Self.embed(try arguments.require("--text"), for: c, arguments, context)
         }
+        let include = try DbSupport.include(arguments, query: true)
         let hits: [QueryHit]
         if arguments.flag("--hybrid"), let text = arguments.value("--text") {
             if d != nil { throw DbSupport.usage(arguments, "--where-document is not supported with --hybrid") }
-            hits = try c.hybridQuery(vector: vector, text: text, k: k, where: w)
+            hits = try c.hybridQuery(vector: vector, text: text, k: k, where: w, includeVectors: include.embeddings)
         } else {
-            hits = try c.query(vector: vector, k: k, where: w, whereDocument: d)
+            hits = try c.query(vector: vector, k: k, where: w, whereDocument: d, includeVectors: include.embeddings)
         }
-        let include = try DbSupport.include(arguments, query: true)
-        var vectors: [String: [Float]] = [:]
-        if include.embeddings {
-            for r in try c.get(ids: hits.map(\.id), includeVectors: true) { vectors[r.id] = r.vector }
-        }
-        let rows = hits.map { DbSupport.hitJSON($0, include, vector: vectors[$0.id]) }
+        let rows = hits.map { DbSupport.hitJSON($0, include) }
         if arguments.flag("--json") {
             context.print(JSONValue.array(rows).serialized)
         } else {

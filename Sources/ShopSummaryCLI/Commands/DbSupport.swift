@@ -14,8 +14,9 @@ enum DbSupport {
     /// period `SHOP_SUMMARY_DB_SEGMENT_ROWS` the rows per segment file and `SHOP_SUMMARY_DB_HNSW_MIN_ROWS`
     /// the segment size from which an HNSW index is built and searched (tests; turns the quantised scan and
     /// the projection index off).
-    /// Only `db create` and `db import-chroma` pass `create: true`: every other command needs an
-    /// existing store and names the path when there is none (exit 66).
+    /// Only `db create` passes `create: true` (`db import-chroma` opens through
+    /// `PipelineOptions.openDatabase`): every other `db` command needs an existing store and names
+    /// the path when there is none (exit 66).
     static func open(_ arguments: ParsedArguments, environment: [String: String], create: Bool = false) throws -> VectorDatabase {
         var config = VectorDatabase.Configuration()
         if let g = environment["SHOP_SUMMARY_DB_GC_GRACE"], let seconds = Double(g), seconds >= 0 {
@@ -206,12 +207,12 @@ enum DbSupport {
         return .object(members)
     }
 
-    static func hitJSON(_ h: QueryHit, _ include: Include, vector: [Float]?) -> JSONValue {
+    static func hitJSON(_ h: QueryHit, _ include: Include) -> JSONValue {
         var members: [(String, JSONValue)] = [("id", .string(h.id))]
         if include.distances { members.append(("distance", .double(Double(h.distance)))) }
         if include.documents { members.append(("document", h.document.map { .string($0) } ?? .null)) }
         if include.metadatas { members.append(("metadata", metadataJSON(h.metadata))) }
-        if include.embeddings, let vector { members.append(("embedding", .array(vector.map { .double(Double($0)) }))) }
+        if include.embeddings { members.append(("embedding", .array(h.vector.map { .double(Double($0)) }))) }
         return .object(members)
     }
 

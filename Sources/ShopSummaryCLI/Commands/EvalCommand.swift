@@ -94,7 +94,7 @@ struct EvalCommand: CLICommand {
                 guard FileManager.default.fileExists(atPath: dataDir) else {
                     throw PipelineError(code: .inputMissing, message: "data directory \(dataDir) does not exist")
                 }
-                allExamples = try Self.storedExamples(try VectorDatabase(directory: URL(fileURLWithPath: dataDir), logger: context.logger))
+                allExamples = try Self.storedExamples(try VectorDatabase(directory: URL(fileURLWithPath: dataDir), logger: context.logger, createIfMissing: false))
             } else {
                 allExamples = try EvalInputs.readExamples(at: URL(fileURLWithPath: examples))
             }
@@ -115,7 +115,7 @@ struct EvalCommand: CLICommand {
                 guard FileManager.default.fileExists(atPath: dataDir) else {
                     throw PipelineError(code: .inputMissing, message: "data directory \(dataDir) does not exist")
                 }
-                let database = try VectorDatabase(directory: URL(fileURLWithPath: dataDir), logger: context.logger)
+                let database = try VectorDatabase(directory: URL(fileURLWithPath: dataDir), logger: context.logger, createIfMissing: false)
                 let dimension = try database.listCollections().first { $0.name.hasSuffix("_examples") }?.dimension ?? 384
                 embedder = OfflineEmbedder(dimension: dimension)
                 source = VectorStoreExampleSource(database: database)

@@ -26,7 +26,7 @@ struct ExamplesImportCommand: CLICommand {
         let file = PipelineOptions.url(try arguments.require("--file"))
         let examples = try ExampleLibrary.loadFile(file)
         let dataDir = arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir
-        let database = try PipelineOptions.openDatabase(dataDir, logger: context.logger)
+        let database = try PipelineOptions.openDatabase(dataDir, logger: context.logger, create: true)
         let counts = try await ExampleLibrary(database: database, embedder: providers.embedder)
             .importExamples(examples, replace: arguments.flag("--replace"))
         for category in ShopCategory.allCases {

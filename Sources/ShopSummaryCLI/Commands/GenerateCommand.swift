@@ -54,7 +54,7 @@ struct GenerateCommand: CLICommand {
                                            mapping: PipelineOptions.loadMapping(arguments.value("--mapping")),
                                            rules: PipelineOptions.loadRules(arguments.value("--rules")), logger: logger)
         let database = try PipelineOptions.openDatabase(arguments.value("--data-dir") ?? PipelineOptions.defaultDataDir,
-                                                        logger: logger)
+                                                        logger: logger, create: false)
         let retriever = try ExampleLibrary(database: database, embedder: providers.embedder).retriever(for: [category], k: tuning.topK)
         let layout = try RunLayout(outputDirectory: PipelineOptions.url(arguments.value("--output") ?? PipelineOptions.defaultOutput),
                                    runID: runID)

@@ -66,8 +66,14 @@ enum PipelineOptions {
         return id
     }
 
-    static func openDatabase(_ path: String, logger: Logger) throws -> VectorDatabase {
-        do { return try VectorDatabase(directory: url(path), logger: logger) } catch {
+    /// Opens the store at `path`; only commands that fill a store (`examples import`,
+    /// `db import-chroma`, `run` after its init step) pass `create: true`.
+    static func openDatabase(_ path: String, logger: Logger, create: Bool) throws -> VectorDatabase {
+        do { return try VectorDatabase(directory: url(path), logger: logger, createIfMissing: create) } catch let error as StorageError
+            where error.code == .storeNotFound {
+            throw PipelineError(code: .inputMissing, message: "no vector store at \(path); run 'shop-summary init' "
+                                    + "(restores it from backup or creates it) or 'shop-summary examples import' first", cause: error)
+        } catch {
             throw PipelineError(code: .store, message: "cannot open the vector store at \(path)", cause: error)
         }
     }

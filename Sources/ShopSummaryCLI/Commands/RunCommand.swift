@@ -81,7 +81,7 @@ struct RunCommand: CLICommand {
         let maxFailureRatio = tuning.maxFailureRatio
         let generateSteps = ShopCategory.allCases.map { category in
             StepRunner.Step(name: "generate_\(category.rawValue)") {
-                let database = try PipelineOptions.openDatabase(dataDir.path, logger: logger)
+                let database = try PipelineOptions.openDatabase(dataDir.path, logger: logger, create: true)
                 let retriever = try ExampleLibrary(database: database, embedder: providers.embedder)
                     .retriever(for: [category], k: configuration.topK)
                 let runner = BatchRunner(embedder: providers.embedder, generator: providers.generator,

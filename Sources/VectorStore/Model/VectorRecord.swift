@@ -29,12 +29,16 @@ public struct QueryHit: Sendable, Hashable {
     public var document: String?
     /// The record's metadata.
     public var metadata: Metadata
+    /// The stored vector, from the same snapshot as the distance; empty unless asked for
+    /// (`includeVectors`).
+    public var vector: [Float]
 
     /// Creates a hit.
-    public init(id: String, distance: Float, document: String?, metadata: Metadata) {
+    public init(id: String, distance: Float, document: String?, metadata: Metadata, vector: [Float] = []) {
         self.id = id
         self.distance = distance
         self.document = document
         self.metadata = metadata
+        self.vector = vector
     }
 }
