@@ -49,6 +49,30 @@ enum Binary {
 // Spawns the built binary; skipped (visibly) when `.build/debug/shop-summary` is absent.
 @Suite("Several processes on one store", .enabled(if: Binary.exists, "needs .build/debug/shop-summary (swift build)"))
 struct MultiProcessTests {
+    /// A writer that keeps losing the race gives up with a typed error naming the writer that
+    /// won: here another process (its host and pid), not this one.
+    @Test func conflictErrorNamesTheWinningWriter() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let a = try VectorDatabase(directory: dir.url, configuration: .init(maxCommitAttempts: 1)).createCollection(name: "c", dimension: 4)
+        var winner: Int32 = 0
+        do {
+            try a.commit("test add") { snap, _ in
+                let p = try Binary.start(["db", "add", "--data-dir", dir.path, "--collection", "c", "--id", "from-b", "--vector", "[0,1,0,0]"],
+                                         log: dir.url.appendingPathComponent("log"))
+                p.waitUntilExit()
+                winner = p.processIdentifier
+                return snap.manifest
+            }
+            Issue.record("the loser of the only attempt committed")
+        } catch let error as StorageError {
+            #expect(error.code == .commitConflict)
+            #expect(error.message.contains("last winning writer: \(ProcessInfo.processInfo.hostName) \(winner);"), "\(error.message)")
+            #expect(!error.message.contains(" \(getpid());"))
+        }
+        #expect(try a.get().map(\.id) == ["from-b"])
+    }
+
     @Test func threeProcessesInitialiseAnEmptyDirectoryAtOnce() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
@@ -137,6 +161,7 @@ struct MultiProcessTests {
         }
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
+        #expect(killed.terminationReason == .uncaughtSignal, "the writer finished before the kill landed")
         let written = try segmentFiles() - committedSegments
         let afterKill = try VectorDatabase(directory: URL(fileURLWithPath: db))
         let n = try afterKill.collection(named: "c").count()

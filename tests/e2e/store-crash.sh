@@ -28,9 +28,8 @@
 # 250; runs on past it, up to 2x, until the minimums are met), STORE_CRASH_MIN_KILLS (landed
 # kills, default 200), STORE_CRASH_SEED (data and timing choices), STORE_CRASH_VECTORS_EVERY
 # (default 1), STORE_CRASH_KEEP (copy the work folder there on failure), TEST_PYTHON.
-# Runtime (debug build): ~1.5 min on 2 CPUs; ~15 min when limited to one CPU, because each
-# command opening a segment of >= 256 rows then stalls ~1 s (the segment's quantised codes are
-# built on DispatchQueue.global() while the caller blocks on a semaphore).
+# Runtime (debug build): ~1.5 min on 2 CPUs. (Before segment coding moved to dedicated threads,
+# a one-CPU run took ~15 min: every command stalled ~1 s; tests/e2e/store-one-cpu.sh guards that.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${SHOP_SUMMARY_BIN:-$ROOT/.build/debug/shop-summary}
