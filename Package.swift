@@ -12,7 +12,7 @@ let strictSettings: [SwiftSetting] = [
 /// Portable builds: no `-target-cpu` flag except on `VectorKernelsAVX2`, which `VectorIndex` calls
 /// only after checking the CPU's features at run time (see docs/modules/index.md).
 #if arch(x86_64)
-let avx2Kernels: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
+let avx2Kernels: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"]), .define("Q8_AVX2")]
 #else
 let avx2Kernels: [SwiftSetting] = [.unsafeFlags(["-O"])]
 #endif

@@ -117,33 +117,44 @@ import VectorKernelsAVX2
         #expect(Array([Float](repeating: 1, count: 40).withUnsafeBufferPointer { empty.candidates(query: $0, k: 10) }).isEmpty)
     }
 
-    @Test func bothKernelsComputeTheSameSums() throws {
-        // Extreme codes and weights (255 × 127) exercise the 16-bit pair headroom.
+    @Test func bothKernelsComputeTheSameSumsAndHits() throws {
+        // Extreme codes and weights (255 × ±63) exercise the 16-bit pair headroom of both copies;
+        // 37 rows leave a tail after the AVX2 copy's groups of four.
         let stride = 96, rowsCount = 37
         var rng = SplitMix64(seed: 5)
         var codes = (0..<(stride * rowsCount)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         for i in 0..<stride { codes[i] = 255 }
-        var weights = (0..<stride).map { _ in UInt16.random(in: 0...127, using: &rng) }
-        for i in 0..<32 { weights[i] = 127 }
-        var expected = [UInt32](repeating: 0, count: rowsCount)
+        for i in 0..<stride { codes[stride + i] = 255 }
+        var weights = (0..<stride).map { _ in Int8.random(in: -63...63, using: &rng) }
+        for i in 0..<32 { weights[i] = 63 }
+        for i in 32..<64 { weights[i] = -63 }
+        // The portable copy's layout: weights + 64, per 32-code block the even components then the odd.
+        var offsetWeights = [UInt16](repeating: 0, count: stride)
+        for i in 0..<stride {
+            let block = i / 32 * 32, j = i % 32
+            offsetWeights[block + (j % 2) * 16 + j / 2] = UInt16(Int(weights[i]) + 64)
+        }
+        var expected = [Int32](repeating: 0, count: rowsCount)
+        var codeSums = [Int32](repeating: 0, count: rowsCount)
         for r in 0..<rowsCount {
             for i in 0..<stride {
-                // Kernel layout: per 32-byte block, weights of even components then of odd ones.
-                let block = i / 32 * 32, j = i % 32
-                expected[r] += UInt32(codes[r * stride + i]) * UInt32(weights[block + (j % 2) * 16 + j / 2])
+                expected[r] += Int32(codes[r * stride + i]) * Int32(weights[i])
+                codeSums[r] += Int32(codes[r * stride + i])
             }
         }
-        for kernel in Self.kernels {
-            var sums = [UInt32](repeating: 0, count: rowsCount)
-            codes.withUnsafeBytes { c in
-                weights.withUnsafeBufferPointer { w in
-                    sums.withUnsafeMutableBufferPointer { s in
-                        kernel.rowSums(codes: c.baseAddress!, weights: w.baseAddress!, rowCount: rowsCount, stride: stride,
-                                       sums: s.baseAddress!)
-                    }
+        let sorted = expected.sorted()
+        for minimum in [Int32.min, sorted[rowsCount / 2], sorted[rowsCount - 1], Int32.max] {
+            let expectedHits = (0..<rowsCount).filter { expected[$0] >= minimum }.map(Int32.init)
+            for kernel in Self.kernels {
+                var sums = [Int32](repeating: 0, count: rowsCount)
+                var hits = [Int32](repeating: -1, count: rowsCount)
+                let kept = codes.withUnsafeBytes { c in
+                    kernel.scan(codes: c.baseAddress!, rowCount: rowsCount, stride: stride, signedWeights: weights,
+                                offsetWeights: offsetWeights, codeSums: codeSums, minimum: minimum, sums: &sums, hits: &hits)
                 }
+                #expect(sums == expected, "kernel \(kernel.rawValue)")
+                #expect(Array(hits[0..<kept]) == expectedHits, "kernel \(kernel.rawValue), minimum \(minimum)")
             }
-            #expect(sums == expected, "kernel \(kernel.rawValue)")
         }
     }
 

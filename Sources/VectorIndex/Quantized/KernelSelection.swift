@@ -55,15 +55,20 @@ public enum KernelSelection: String, Sendable, CaseIterable {
         #endif
     }
 
-    /// Runs this selection's `Q8Kernel.rowSums`.
+    /// Runs this selection's `Q8Kernel.scan` (see there for the parameters).
     @inline(__always)
-    func rowSums(codes: UnsafeRawPointer, weights: UnsafePointer<UInt16>, rowCount: Int, stride: Int,
-                 sums: UnsafeMutablePointer<UInt32>) {
+    func scan(codes: UnsafeRawPointer, rowCount: Int, stride: Int, signedWeights: UnsafePointer<Int8>,
+              offsetWeights: UnsafePointer<UInt16>, codeSums: UnsafePointer<Int32>, minimum: Int32,
+              sums: UnsafeMutablePointer<Int32>, hits: UnsafeMutablePointer<Int32>) -> Int {
         switch self {
         case .baseline:
-            VectorKernels.Q8Kernel.rowSums(codes: codes, weights: weights, rowCount: rowCount, stride: stride, sums: sums)
+            VectorKernels.Q8Kernel.scan(codes: codes, rowCount: rowCount, stride: stride, signedWeights: signedWeights,
+                                        offsetWeights: offsetWeights, codeSums: codeSums, minimum: minimum,
+                                        sums: sums, hits: hits)
         case .avx2:
-            VectorKernelsAVX2.Q8Kernel.rowSums(codes: codes, weights: weights, rowCount: rowCount, stride: stride, sums: sums)
+            VectorKernelsAVX2.Q8Kernel.scan(codes: codes, rowCount: rowCount, stride: stride, signedWeights: signedWeights,
+                                            offsetWeights: offsetWeights, codeSums: codeSums, minimum: minimum,
+                                            sums: sums, hits: hits)
         }
     }
 }

@@ -1,3 +1,5 @@
+import VectorKernels
+
 /// An 8-bit copy of a block of rows that turns an exact top-k into one cheap scan plus a few
 /// full-precision re-scores, with the same result as scanning every row in full precision.
 ///
@@ -39,8 +41,11 @@ public final class QuantizedRows: @unchecked Sendable {
     private let codes: UnsafeMutableRawPointer
     private let offsets: [Double]
     private let scales: [Double]
-    /// The per-row terms of the interval, one record per coded row (read together in the scan).
+    /// The per-row terms of the interval, one record per coded row (read together for the rows
+    /// the kernel keeps).
     private let rowTerms: [RowTerms]
+    /// `Σuᵢ` of each coded row (the portable kernel's weight offset is taken back with it).
+    private let codeSums: [Int32]
     /// `c`, the mean code of each component.
     private let centres: [Double]
     /// Largest norm of a (normalised) row: scales the rounding allowance.
@@ -60,8 +65,6 @@ public final class QuantizedRows: @unchecked Sendable {
         var errorNorm: Double
         /// `‖u − c‖`, rounded up.
         var codeNorm: Double
-        /// `Σuᵢ`, exact.
-        var codeSum: Int64
         /// `−‖x‖²/2` for ``Ranking/negativeHalfSquaredL2``, else 0.
         var bias: Double
         /// A caller-supplied per-row term of the interval, scaled per query (``ProjectedRows``:
@@ -86,6 +89,7 @@ public final class QuantizedRows: @unchecked Sendable {
     public init(rows: UnsafePointer<Float>, rowCount: Int, dimension: Int, normalize: Bool, ranking: Ranking = .dot,
                 kernel: KernelSelection = .current, residualNorms: [Double]? = nil) {
         precondition(dimension > 0 && rowCount >= 0, "QuantizedRows needs a positive dimension")
+        precondition(dimension <= VectorKernels.Q8Kernel.maxStride, "QuantizedRows codes at most \(VectorKernels.Q8Kernel.maxStride) components")
         self.rowCount = rowCount
         self.dimension = dimension
         self.normalized = normalize
@@ -113,9 +117,10 @@ public final class QuantizedRows: @unchecked Sendable {
             }
         }
         rowTerms = coding.errorNorms.indices.map { g in
-            RowTerms(errorNorm: coding.errorNorms[g], codeNorm: coding.codeNorms[g], codeSum: coding.codeSums[g],
+            RowTerms(errorNorm: coding.errorNorms[g], codeNorm: coding.codeNorms[g],
                      bias: coding.biases.isEmpty ? 0 : coding.biases[g], residual: groupResiduals[g])
         }
+        codeSums = coding.codeSums.map { Int32($0) }
         maxRowNorm = coding.maxRowNorm
         maxErrorNorm = coding.errorNorms.max() ?? 0
         maxCodeNorm = coding.codeNorms.max() ?? 0
@@ -172,58 +177,65 @@ public final class QuantizedRows: @unchecked Sendable {
         // One pass in blocks of rows (the kernel's sums stay in L1; no per-query heap buffer):
         // the k-th highest lower end so far only rises, so a row whose upper end is below it is
         // out for good; the survivors are filtered by the final threshold. Most rows are rejected
-        // by one integer comparison against the widest interval any row can have.
+        // inside the kernel by one integer comparison against the widest interval any row can have
+        // (the cut of the previous blocks: a lower cut only keeps more rows for the exact test).
         return SmallestOfLargest.with(k: k) { best in
             var survivors: [UInt64] = []
-            var integerCut = Int64.min
+            var integerCut = Int32.min
             var cutFor = -Double.infinity
             let block = 256
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: block) { sums in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * block) { scratch in
+                let sums = scratch.baseAddress!, hits = scratch.baseAddress! + block
                 rowTerms.withUnsafeBufferPointer { terms in
-                    prepared.weights.withUnsafeBufferPointer { weights in
-                        let groups = distinctRowCount
-                        var start = 0
-                        while start < groups {
-                            let n = min(block, groups - start)
-                            kernel.rowSums(codes: codes + start * stride, weights: weights.baseAddress!, rowCount: n,
-                                           stride: stride, sums: sums.baseAddress!)
-                            for j in 0..<n {
-                                let g = start + j
-                                let t = terms[g]
-                                // Wrapping arithmetic: both terms are far below 2⁶³ (no overflow checks here).
-                                let integer = Int64(sums[j]) &- t.codeSum &* PreparedQuery.weightOffset
-                                if integer < integerCut { continue }
-                                let centre = prepared.constant + prepared.step * Double(integer) + t.bias
-                                let width = prepared.queryNorm * t.errorNorm + prepared.roundingNorm * t.codeNorm + epsilon
-                                    + residualScale * t.residual
-                                let upper = centre + width
-                                guard upper >= best.threshold else { continue }
-                                // Admitted rows of this group (identical rows count once each).
-                                var admitted = 1
-                                if let duplicates {
-                                    admitted = duplicates.admittedCount(group: g, allowed: allowed)
-                                } else if let allowed, !allowed[g] {
-                                    admitted = 0
-                                }
-                                if admitted == 0 { continue }
-                                for _ in 0..<min(admitted, k) { best.offer(centre - width) }
-                                if let duplicates {
-                                    duplicates.forEachAdmitted(group: g, allowed: allowed) {
-                                        survivors.append(Self.sortKey(upper: upper, row: $0))
-                                    }
-                                } else {
-                                    survivors.append(Self.sortKey(upper: upper, row: g))
-                                }
-                                if best.threshold > cutFor, prepared.step > 0 {
-                                    // upper ≤ constant + step·I + widest, so I below this cannot reach the threshold.
-                                    cutFor = best.threshold
-                                    let cut = ((cutFor - prepared.constant - widest) / prepared.step).rounded(.down) - 1
-                                    integerCut = cut <= -9e18 ? .min : (cut >= 9e18 ? .max : Int64(cut))
-                                }
+                codeSums.withUnsafeBufferPointer { codeSums in
+                prepared.signedWeights.withUnsafeBufferPointer { signedWeights in
+                prepared.offsetWeights.withUnsafeBufferPointer { offsetWeights in
+                    let groups = distinctRowCount
+                    var start = 0
+                    while start < groups {
+                        let n = min(block, groups - start)
+                        let kept = kernel.scan(codes: codes + start * stride, rowCount: n, stride: stride,
+                                               signedWeights: signedWeights.baseAddress!,
+                                               offsetWeights: offsetWeights.baseAddress!,
+                                               codeSums: codeSums.baseAddress! + start, minimum: integerCut,
+                                               sums: sums, hits: hits)
+                        for h in 0..<kept {
+                            let j = Int(hits[h])
+                            let g = start + j
+                            let t = terms[g]
+                            let centre = prepared.constant + prepared.step * Double(sums[j]) + t.bias
+                            let width = prepared.queryNorm * t.errorNorm + prepared.roundingNorm * t.codeNorm + epsilon
+                                + residualScale * t.residual
+                            let upper = centre + width
+                            guard upper >= best.threshold else { continue }
+                            // Admitted rows of this group (identical rows count once each).
+                            var admitted = 1
+                            if let duplicates {
+                                admitted = duplicates.admittedCount(group: g, allowed: allowed)
+                            } else if let allowed, !allowed[g] {
+                                admitted = 0
                             }
-                            start += n
+                            if admitted == 0 { continue }
+                            for _ in 0..<min(admitted, k) { best.offer(centre - width) }
+                            if let duplicates {
+                                duplicates.forEachAdmitted(group: g, allowed: allowed) {
+                                    survivors.append(Self.sortKey(upper: upper, row: $0))
+                                }
+                            } else {
+                                survivors.append(Self.sortKey(upper: upper, row: g))
+                            }
                         }
+                        if best.threshold > cutFor, prepared.step > 0 {
+                            // upper ≤ constant + step·I + widest, so I below this cannot reach the threshold.
+                            cutFor = best.threshold
+                            let cut = ((cutFor - prepared.constant - widest) / prepared.step).rounded(.down) - 1
+                            integerCut = cut <= -2e9 ? .min : (cut >= 2e9 ? .max : Int32(cut))
+                        }
+                        start += n
                     }
+                }
+                }
+                }
                 }
             }
             return CandidateQueue(keys: survivors, threshold: best.threshold)
@@ -250,12 +262,13 @@ public final class QuantizedRows: @unchecked Sendable {
     }
 }
 
-/// A query rounded for ``Q8Kernel``: 7-bit weights in the kernel's even/odd layout plus the terms
+/// A query rounded for ``Q8Kernel``: 7-bit weights in both kernels' layouts plus the terms
 /// that turn integer row sums back into scores.
 struct PreparedQuery {
-    /// Added to every signed 7-bit weight so weights are 1...127 (the kernel multiplies unsigned).
-    static let weightOffset: Int64 = 64
-    var weights: [UInt16]
+    /// The signed 7-bit weights, in component order (zero-padded to the row stride).
+    var signedWeights: [Int8]
+    /// The same weights plus ``Q8Kernel/weightOffset``, in the portable kernel's even/odd layout.
+    var offsetWeights: [UInt16]
     /// `Σ qᵢ · offsetᵢ + Σ δᵢ · cᵢ`.
     var constant: Double
     /// Value of one unit of the integer sum.
@@ -276,19 +289,23 @@ struct PreparedQuery {
             scaled[i] = q * scales[i]
             maxAbs = max(maxAbs, abs(scaled[i]))
         }
-        let step = maxAbs / 63
-        var weights = [UInt16](repeating: 0, count: stride)
+        let step = maxAbs / Double(VectorKernels.Q8Kernel.maxWeight)
+        var signedWeights = [Int8](repeating: 0, count: stride)
+        var offsetWeights = [UInt16](repeating: 0, count: stride)
+        let limit = Double(VectorKernels.Q8Kernel.maxWeight)
         var rounding2 = 0.0
         for i in 0..<dim {
-            let level = step > 0 ? min(max((scaled[i] / step).rounded(), -63), 63) : 0
+            let level = step > 0 ? min(max((scaled[i] / step).rounded(), -limit), limit) : 0
             let d = scaled[i] - level * step
             rounding2 += d * d
             constant += d * centres[i]
             // Layout per 32-component block: 16 even components, then 16 odd ones.
             let block = i / 32 * 32, j = i % 32
-            weights[block + (j % 2) * 16 + j / 2] = UInt16(Int(level) + Int(Self.weightOffset))
+            signedWeights[i] = Int8(level)
+            offsetWeights[block + (j % 2) * 16 + j / 2] = UInt16(Int(level) + VectorKernels.Q8Kernel.weightOffset)
         }
-        self.weights = weights
+        self.signedWeights = signedWeights
+        self.offsetWeights = offsetWeights
         self.constant = constant
         self.step = step
         self.roundingNorm = rounding2.squareRoot() * (1 + 1e-12) + 1e-12
