@@ -9,7 +9,9 @@ else this interpreter; without one the chromadb tests skip visibly. The error-pa
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 import tarfile
@@ -168,3 +170,98 @@ def test_unsafe_archive_entry_is_refused(tmp_path):
     r = run("db", "import-chroma", archive, "--data-dir", tmp_path / "db", check=65)
     assert "unsafe entry name" in r.stderr
     assert not (tmp_path / "escape").exists()
+
+
+HOT_JOURNAL = r"""
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA cache_size=10")  # a tiny cache spills the transaction's pages into the file
+con.execute("BEGIN")
+con.execute("DELETE FROM embedding_metadata")
+con.execute("DELETE FROM embeddings")
+con.execute("CREATE TABLE junk (x BLOB)")
+for _ in range(2000):
+    con.execute("INSERT INTO junk VALUES (randomblob(1000))")
+os._exit(0)  # dies mid-transaction: the journal stays hot
+"""
+
+
+@needs_chroma
+def test_hot_journal_is_rolled_back_on_a_private_copy(chroma_dir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(chroma_dir, src)
+    db = src / "chroma.sqlite3"
+    subprocess.run([sys.executable, "-c", HOT_JOURNAL, str(db)], check=True, timeout=120)
+    journal = src / "chroma.sqlite3-journal"
+    assert journal.exists() and journal.stat().st_size > 0, "the writer must leave a hot journal"
+    # The hazard is real: read immutably (journal ignored), the file shows the half-done transaction.
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
+        torn = con.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+        con.close()
+    except sqlite3.DatabaseError:
+        torn = None
+    assert torn != len(EXAMPLES) + len(OTHER)
+
+    before = snapshot(src)
+    data = tmp_path / "db"
+    r = run("db", "import-chroma", src, "--data-dir", data, check=0)
+    assert "chroma.sqlite3-journal found" in r.stdout and "private copy" in r.stdout
+    assert "examples → examples: 40 records imported" in r.stdout
+    got = get_records(data, "examples")
+    assert {i: got[i]["document"] for i in got} == {e[0]: e[1] for e in EXAMPLES if e[1] is not None}
+    assert snapshot(src) == before, "the Chroma directory changed"
+
+
+ORACLE = r"""
+import json, sys, chromadb
+from chromadb.config import Settings
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+g = client.get_collection("examples").get(include=["documents", "metadatas"])
+print(json.dumps({i: [d, m] for i, d, m in zip(g["ids"], g["documents"], g["metadatas"])}, ensure_ascii=False))
+"""
+
+
+@needs_chroma
+def test_logged_writes_chroma_had_not_applied_are_replayed_as_chroma_does(chroma_dir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(chroma_dir, src)
+    con = sqlite3.connect(src / "chroma.sqlite3")
+    (cid,) = con.execute("SELECT id FROM collections WHERE name = 'examples'").fetchone()
+    (topic,) = con.execute("SELECT topic FROM embeddings_queue WHERE topic LIKE ? LIMIT 1", (f"%/{cid}",)).fetchone()
+    (top,) = con.execute("SELECT max(seq_id) FROM embeddings_queue").fetchone()
+    vector = struct.pack("<8f", *([0.25] * 8))
+    # Logged after the metadata segment's max_seq_id: what a copy taken mid-write holds.
+    writes = [
+        (0, "late1", {"cuisine": "한식", "visits": 7, "chroma:document": "늦게 기록된 예시"}),  # ADD
+        (1, "ex1", {"visits": 99, "rating": None}),                                           # UPDATE: merge, null drops
+        (3, "ex2", None),                                                                      # DELETE
+        (2, "ex3", {"chroma:document": "바뀐 문서 3", "cuisine": "중식"}),                      # UPSERT existing
+        (0, "ex4", {"chroma:document": "ignored: the id exists"}),                             # ADD existing
+        (2, "new2", {"chroma:document": "새 문서", "visits": 1.5}),                             # UPSERT new
+    ]
+    con.executemany(
+        "INSERT INTO embeddings_queue (seq_id, operation, topic, id, vector, encoding, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(top + 1 + n, op, topic, id_, None if op == 3 else vector, None if op == 3 else "FLOAT32",
+          None if meta is None else json.dumps(meta, ensure_ascii=False)) for n, (op, id_, meta) in enumerate(writes)])
+    con.commit()
+    con.close()
+    # The oracle: what chromadb itself shows for the same directory (it replays its log on open).
+    oracle_dir = tmp_path / "oracle"
+    shutil.copytree(src, oracle_dir)
+    r = subprocess.run([CHROMA_PY, "-c", ORACLE, str(oracle_dir)], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    oracle = {i: v for i, v in json.loads(r.stdout).items() if v[0] is not None}
+    assert "late1" in oracle and "ex2" not in oracle, "chromadb did not replay the logged writes"
+
+    before = snapshot(src)
+    data = tmp_path / "db"
+    r = run("db", "import-chroma", src, "--data-dir", data, "--collection", "examples", check=0)
+    assert "5 logged write(s) Chroma had not applied yet were replayed" in r.stdout
+    assert snapshot(src) == before
+    got = get_records(data, "examples")
+    assert set(got) == set(oracle)
+    for id_, (document, metadata) in oracle.items():
+        assert got[id_]["document"] == document, id_
+        assert got[id_]["metadata"] == pytest.approx(metadata or {}), id_

@@ -46,6 +46,7 @@ struct DbImportChromaCommand: CLICommand {
         var scratch: URL?
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         let collections: [ChromaImporter.Collection]
+        let recovered: [String]
         do {
             var directory = URL(fileURLWithPath: source)
             if ChromaArchive.isArchive(source) {
@@ -53,7 +54,9 @@ struct DbImportChromaCommand: CLICommand {
                 scratch = tmp
                 directory = try ChromaArchive.extract(directory, into: tmp)
             }
-            collections = try ChromaImporter(directory: directory).read().filter { only.isEmpty || only.contains($0.name) }
+            let contents = try ChromaImporter(directory: directory).read()
+            collections = contents.collections.filter { only.isEmpty || only.contains($0.name) }
+            recovered = contents.recoveredFiles
         } catch let error as StorageError {
             throw ImportChromaFailure(error: error)
         }
@@ -62,6 +65,10 @@ struct DbImportChromaCommand: CLICommand {
         }
         context.print("reading \(source) read-only (never modified); \(collections.count) collection(s)")
         context.print("vectors are not copied from Chroma: documents are re-embedded with \(embedder.descriptor)")
+        if !recovered.isEmpty {
+            context.print("\(recovered.joined(separator: ", ")) found: Chroma's unfinished transaction was recovered on a private copy, "
+                + "as Chroma would on its next open (the source is untouched)")
+        }
         let database = try PipelineOptions.openDatabase(dataDir, logger: context.logger, create: true)
         let descriptor = embedder.descriptor
         for source in collections {
@@ -95,7 +102,9 @@ struct DbImportChromaCommand: CLICommand {
             }
             let skipped = source.records.count - withText.count
             context.print("\(source.name) → \(name): \(withText.count) records imported (\(source.metric.rawValue))"
-                + (skipped > 0 ? ", \(skipped) skipped (no document to re-embed)" : ""))
+                + (skipped > 0 ? ", \(skipped) skipped (no document to re-embed)" : "")
+                + (source.pendingWritesApplied > 0
+                    ? "; \(source.pendingWritesApplied) logged write(s) Chroma had not applied yet were replayed" : ""))
         }
         context.print("store: \(dataDir)")
         return ExitCode.success

@@ -6,6 +6,14 @@ import Foundation
 /// keeps them in its own HNSW files in a private layout); callers re-embed the documents with
 /// the configured embedder. The source is opened with `SQLITE_OPEN_READONLY` and
 /// `immutable=1`, so nothing in the directory is created, modified or locked.
+///
+/// A copy taken while Chroma was writing (or after it crashed) is read as Chroma itself would
+/// read it:
+/// - a hot `chroma.sqlite3-journal` (an unfinished transaction) or a `chroma.sqlite3-wal` is
+///   rolled back or replayed on a private copy of the database (`immutable=1` would ignore it
+///   and read half-written pages);
+/// - writes Chroma logged in `embeddings_queue` but had not applied yet are replayed
+///   (``ChromaPendingWrites``).
 public struct ChromaImporter: Sendable {
     /// One record read from Chroma.
     public struct Record: Sendable, Hashable {
@@ -29,8 +37,18 @@ public struct ChromaImporter: Sendable {
         public var metric: DistanceMetric
         /// Collection metadata as strings (`hnsw:*` keys included).
         public var metadata: [String: String]
-        /// Records in Chroma's insertion order.
+        /// Records in Chroma's insertion order (then the replayed writes' new records).
         public var records: [Record]
+        /// Logged writes Chroma had not applied yet that the import replayed.
+        public var pendingWritesApplied: Int
+    }
+
+    /// What ``read()`` found.
+    public struct Contents: Sendable, Hashable {
+        /// Every collection.
+        public var collections: [Collection]
+        /// Journal or WAL files (names) that were rolled back or replayed on a private copy.
+        public var recoveredFiles: [String]
     }
 
     /// The persist directory (holding `chroma.sqlite3`).
@@ -46,9 +64,28 @@ public struct ChromaImporter: Sendable {
     /// - Throws: ``StorageError`` `.missingFile` when there is no `chroma.sqlite3`, `.corruptFile`
     ///   when it is not a Chroma database (missing tables) or SQLite reports damage, `.io` when it
     ///   cannot be opened.
-    public func read() throws -> [Collection] {
+    public func read() throws -> Contents {
         let path = directory.appendingPathComponent("chroma.sqlite3").path
-        let db = try SQLiteReadOnly(path: path)
+        let recovered = Self.unfinishedFiles(of: path)
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        let db: SQLiteReadOnly
+        if recovered.isEmpty {
+            db = try SQLiteReadOnly(path: path)
+        } else {
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("shop-summary-chroma-\(UUID().uuidString)")
+            scratch = copy
+            do {
+                try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: false)
+                for name in ["chroma.sqlite3"] + recovered {
+                    try FileManager.default.copyItem(at: directory.appendingPathComponent(name), to: copy.appendingPathComponent(name))
+                }
+            } catch {
+                throw StorageError(code: .io, message: "cannot copy \(path) to recover \(recovered.joined(separator: ", ")): \(error)",
+                                   path: path)
+            }
+            db = try SQLiteReadOnly(path: copy.appendingPathComponent("chroma.sqlite3").path, mode: .privateCopy)
+        }
         let tables = try db.tableNames()
         for needed in ["collections", "segments", "embeddings", "embedding_metadata"] where !tables.contains(needed) {
             throw StorageError(code: .corruptFile, message: "\(path) is not a Chroma database (no table '\(needed)')", path: path)
@@ -66,10 +103,27 @@ public struct ChromaImporter: Sendable {
             }
             let space = try meta["hnsw:space"] ?? Self.spaceFromConfig(db, id)
             let metric = DistanceMetric(rawValue: space ?? "l2") ?? .l2
+            var records = try records(db, collection: id)
+            var replayed = 0
+            if let segment = try db.rows("SELECT id FROM segments WHERE collection = ? AND scope = 'METADATA'", [id]).first?.first?.text {
+                replayed = try ChromaPendingWrites(db, collection: id, metadataSegment: segment).apply(to: &records)
+            }
             out.append(Collection(name: name, chromaID: id, dimension: row[2].integer.map { Int($0) }, metric: metric,
-                                  metadata: meta, records: try records(db, collection: id)))
+                                  metadata: meta, records: records, pendingWritesApplied: replayed))
         }
-        return out
+        return Contents(collections: out, recoveredFiles: recovered)
+    }
+
+    /// The non-empty `-journal` / `-wal` files next to the database: a transaction Chroma did not
+    /// finish (or a WAL not yet checkpointed).
+    static func unfinishedFiles(of path: String) -> [String] {
+        ["-journal", "-wal"].compactMap { suffix in
+            let file = path + suffix
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber, size.intValue > 0 else {
+                return nil
+            }
+            return (file as NSString).lastPathComponent
+        }
     }
 
     private func records(_ db: SQLiteReadOnly, collection: String) throws -> [Record] {

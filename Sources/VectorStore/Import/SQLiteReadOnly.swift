@@ -1,13 +1,21 @@
 import CSQLite
 import Foundation
 
-/// A read-only, immutable SQLite connection (`?mode=ro&immutable=1`, `SQLITE_OPEN_READONLY`):
-/// never writes, never creates journal or WAL files, never takes locks in the source directory.
+/// A read-only SQLite connection to a database that must never be changed.
+///
+/// - ``Mode/immutable``: the source itself, opened `?mode=ro&immutable=1` with
+///   `SQLITE_OPEN_READONLY`: never writes, never creates journal or WAL files, never takes locks
+///   in the source directory. SQLite then also ignores a hot journal or a WAL, so callers use it
+///   only when neither exists (see ``ChromaImporter``).
+/// - ``Mode/privateCopy``: a copy in a private directory, opened read-write so that SQLite rolls
+///   back a hot journal or replays a WAL that was copied with it; only the copy changes.
 final class SQLiteReadOnly {
+    enum Mode { case immutable, privateCopy }
+
     private var db: OpaquePointer?
     let path: String
 
-    init(path: String) throws {
+    init(path: String, mode: Mode = .immutable) throws {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else {
             throw StorageError(code: .missingFile, message: "no Chroma database at \(path)", path: path)
@@ -15,8 +23,9 @@ final class SQLiteReadOnly {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
         let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
-        let uri = "file:\(encoded)?mode=ro&immutable=1"
-        let rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
+        let uri = mode == .immutable ? "file:\(encoded)?mode=ro&immutable=1" : "file:\(encoded)"
+        let flags = mode == .immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        let rc = sqlite3_open_v2(uri, &db, flags | SQLITE_OPEN_URI, nil)
         guard rc == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "code \(rc)"
             sqlite3_close(db)
