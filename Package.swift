@@ -72,7 +72,7 @@ let package = Package(
         // MARK: - Tests (Swift Testing, one target per module)
         .testTarget(name: "CryptoSupportTests", dependencies: ["CryptoSupport"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
-        .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "VectorIndex"]),
+        .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "VectorIndex", "CryptoSupport"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "CryptoSupport", "Observability"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CryptoSupport", "Observability"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "MetricsPush"]),

@@ -1,3 +1,4 @@
+import CryptoSupport
 import Foundation
 import Testing
 @testable import VectorStore
@@ -132,5 +133,56 @@ struct CorruptionTests {
         do { _ = try VectorDatabase(directory: dir.url); Issue.record("opened") } catch let e as StorageError {
             #expect(e.code == .formatVersion)
         }
+    }
+
+    /// Files of a newer format are refused with `.formatVersion` naming the file, never misread:
+    /// a manifest (header), a segment (version field, checksum intact) and a tombstone file.
+    @Test func newerManifestSegmentAndTombstoneVersionsAreRefused() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let c = try VectorDatabase(directory: dir.url).createCollection(name: "c", dimension: 4)
+        try c.add([VectorRecord(id: "a", vector: [1, 0, 0, 0]), VectorRecord(id: "b", vector: [0, 1, 0, 0])])
+        _ = try c.delete(ids: ["b"])
+        let log = ManifestLog(directory: dir.path + "/collections/c")
+        let latest = try #require(try log.latestVersion())
+        let manifest = try log.read(version: latest)
+        let entry = try #require(manifest.segments.first { $0.tombstones != nil })
+        func expectNewerFormat(_ path: String, _ body: () throws -> Void) {
+            do {
+                try body()
+                Issue.record("\(path) was read")
+            } catch let e as StorageError {
+                #expect(e.code == .formatVersion && e.message.contains(path), "\(e)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+
+        // Segment: version 2 in bytes 8..<12, checksum recomputed so only the version is wrong.
+        var segment = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.path + "/collections/c/" + entry.data.file)))
+        segment[8] = 2
+        let futureSegment = dir.path + "/future.vseg"
+        try Data(segment).write(to: URL(fileURLWithPath: futureSegment))
+        var hasher = SHA256()
+        hasher.update(Data(segment))
+        let checksum = "sha256:" + Hex.encode(hasher.finalize())
+        expectNewerFormat(futureSegment) {
+            _ = try Segment(path: futureSegment, checksum: checksum, size: Int64(segment.count), dimension: 4, rows: entry.rows)
+        }
+
+        // Tombstones: version 2.
+        let tombstones = try #require(entry.tombstones)
+        var deleted = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.path + "/collections/c/" + tombstones.file)))
+        deleted[8] = 2
+        expectNewerFormat("future.vdel") { _ = try TombstoneFile.decode(deleted, rowCount: entry.rows, path: "future.vdel") }
+
+        // Manifest: the newest one rewritten with format 99 in its header; the store refuses to read the collection.
+        let path = log.path(version: latest)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let header = String(decoding: bytes.prefix { $0 != 0x0A }, as: UTF8.self).split(separator: " ")
+        let future = ([String(header[0]), "99"] + header.dropFirst(2).map(String.init)).joined(separator: " ")
+        bytes.replaceSubrange(0..<bytes.firstIndex(of: 0x0A)!, with: Array(future.utf8))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        expectNewerFormat(path) { _ = try VectorDatabase(directory: dir.url).collection(named: "c").count() }
     }
 }

@@ -52,6 +52,11 @@ struct FilterTests {
         let big: Metadata = ["n": .int(Int(1) << 60)]
         #expect(!MetadataFilter.eq("n", .int((Int(1) << 60) + 1)).matches(big))
         #expect(MetadataFilter.lt("n", .int((Int(1) << 60) + 1)).matches(big))
+        // An int against a float compares as two doubles: 2⁵³ + 1 rounds to 2⁵³ (docs/FORMAT.md §8).
+        let past53: Metadata = ["n": .int((Int(1) << 53) + 1)]
+        #expect(MetadataFilter.eq("n", .double(9_007_199_254_740_992.0)).matches(past53))
+        #expect(!MetadataFilter.gt("n", .double(9_007_199_254_740_992.0)).matches(past53))
+        #expect(MetadataFilter.gt("n", .int(Int(1) << 53)).matches(past53))
     }
 
     @Test func chromaJSONSyntax() throws {

@@ -109,4 +109,56 @@ struct QuarantineTests {
         #expect(try Self.dataNames(dir) == manifest.files.map { String($0.file.dropFirst("data/".count)) }.sorted())
         #expect(try VectorDatabase(directory: dir.url).verify().isHealthy)
     }
+
+    /// A reader that read manifest N just before a compaction published N+1 opens N's files after
+    /// the collector ran: within the grace period (counted from N+1's publication) every file N
+    /// names is still there, however old the files themselves are; a grace period later N and its
+    /// files go (quarantine first, then deletion).
+    @Test func aReaderOnASupersededVersionFindsItsFilesThroughTheGracePeriod() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let db = try VectorDatabase(directory: dir.url, configuration: .init(gcGracePeriod: 60))
+        let c = try db.createCollection(name: "c", dimension: 4)
+        for i in 0..<3 { try c.add([VectorRecord(id: "r\(i)", vector: [Float(i), 1, 0, 0])]) }
+        let log = ManifestLog(directory: dir.path + "/collections/c")
+        let readersVersion = try #require(try log.latestVersion())
+        let readersManifest = try log.read(version: readersVersion)  // the reader has read N...
+        #expect(readersManifest.files.count >= 3)
+        let oldFiles = readersManifest.files.map { dir.path + "/collections/c/" + $0.file }
+        try c.compact()  // ...and a writer publishes N+1, naming only the merged segment
+        let successor = try #require(try log.latestVersion())
+        #expect(successor > readersVersion)
+        #expect(Set(try log.read(version: successor).files.map(\.file)).isDisjoint(with: readersManifest.files.map(\.file)))
+        for f in oldFiles { try Self.age(f) }  // the files themselves are old
+
+        #expect(try db.collectGarbage() == 0)
+        for f in oldFiles { #expect(FileManager.default.fileExists(atPath: f), "\(f) must outlive the grace period") }
+        #expect(FileManager.default.fileExists(atPath: log.path(version: readersVersion)))
+        // The reader now opens its files: every row of N is readable from them.
+        let ids = try readersManifest.segments.flatMap { e in
+            try Segment(path: dir.path + "/collections/c/" + e.data.file, checksum: e.data.checksum, size: e.data.bytes,
+                        dimension: 4, rows: e.rows, mapLocal: false).allIDs()
+        }
+        #expect(ids.sorted() == ["r0", "r1", "r2"])
+
+        // A grace period after N+1 was published, N goes, then its files: quarantined first...
+        // (Every manifest's successor is aged: removal goes upward from the oldest.)
+        for v in 1...successor where FileManager.default.fileExists(atPath: log.path(version: v)) {
+            try Self.age(log.path(version: v))
+        }
+        #expect(try db.collectGarbage() >= oldFiles.count)
+        #expect(!FileManager.default.fileExists(atPath: log.path(version: readersVersion)))
+        for f in oldFiles { #expect(!FileManager.default.fileExists(atPath: f)) }
+        #expect(try Self.dataNames(dir).filter { Quarantine.parse($0) != nil }.count == oldFiles.count)
+        // ...and deleted once the quarantine is a grace period old.
+        let data = dir.path + "/collections/c/data/"
+        for name in try Self.dataNames(dir) {
+            guard let q = Quarantine.parse(name) else { continue }
+            try FileManager.default.moveItem(atPath: data + name, toPath: data + Quarantine.name(for: q.original, at: q.time - 120))
+        }
+        _ = try db.collectGarbage()
+        #expect(try Self.dataNames(dir).allSatisfy { Quarantine.parse($0) == nil })
+        #expect(try c.get().map(\.id).sorted() == ["r0", "r1", "r2"])
+        #expect(try db.verify().isHealthy)
+    }
 }
