@@ -110,17 +110,19 @@ extension VectorCollection {
         if let manifest { try afterWrite(manifest) }
     }
 
-    /// Deletes rows by id and/or metadata filter (both given: rows matching both).
+    /// Deletes rows by id, metadata filter and/or document filter (several given: rows matching
+    /// all), as Chroma's `delete(ids, where, where_document)`.
     /// - Returns: the number of rows deleted.
-    /// - Throws: `.invalidArgument` when neither ids nor a filter is given.
+    /// - Throws: `.invalidArgument` when no ids and no filter are given.
     @discardableResult
-    public func delete(ids: [String]? = nil, where filter: MetadataFilter? = nil) throws -> Int {
-        guard ids != nil || filter != nil else {
-            throw StorageError.invalid("delete needs ids or a where filter")
+    public func delete(ids: [String]? = nil, where filter: MetadataFilter? = nil,
+                       whereDocument: DocumentFilter? = nil) throws -> Int {
+        guard ids != nil || filter != nil || whereDocument != nil else {
+            throw StorageError.invalid("delete needs ids, a where filter or a where-document filter")
         }
         var deleted = 0
         let manifest = try commit("delete") { snap, created in
-            let refs = try matchingRefs(snap, ids: ids, where: filter, whereDocument: nil)
+            let refs = try matchingRefs(snap, ids: ids, where: filter, whereDocument: whereDocument)
             guard !refs.isEmpty else { return nil }
             var m = nextManifest(from: snap)
             try applyDeletions(refs, snapshot: snap, to: &m, created: &created)

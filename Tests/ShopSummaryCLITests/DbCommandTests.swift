@@ -63,6 +63,12 @@ struct DbCommandTests {
         #expect(withVector.out == #"{"id":"a","embedding":[1.0,0.0,0.0]}"# + "\n", "\(withVector.out)")
         #expect(await Self.run(["db", "get", "--data-dir", db, "--collection", "ex", "--include", "distances"]).code == 64)
         #expect(await Self.run(["db", "count", "--data-dir", db, "--collection", "ex"]).out == "2\n")
+        // Chroma's delete(where_document=…): the document filter alone, and together with --where (rows matching both).
+        #expect(await Self.run(["db", "delete", "--data-dir", db, "--collection", "ex", "--where", #"{"n": 1}"#,
+                                "--where-document", #"{"$contains": "국밥"}"#, "--json"]).out == #"{"deleted":0}"# + "\n")
+        #expect(await Self.run(["db", "delete", "--data-dir", db, "--collection", "ex",
+                                "--where-document", #"{"$contains": "국밥"}"#, "--json"]).out == #"{"deleted":1}"# + "\n")
+        #expect(await Self.run(["db", "count", "--data-dir", db, "--collection", "ex"]).out == "1\n")
         #expect(await Self.run(["db", "delete", "--data-dir", db, "--collection", "ex", "--id", "a"]).out == "deleted 1\n")
         #expect(await Self.run(["db", "compact", "--data-dir", db]).code == 0)
         #expect(await Self.run(["db", "verify", "--data-dir", db]).code == 0)

@@ -71,6 +71,16 @@ struct CollectionAPITests {
         #expect(try c.delete(where: .eq("n", .int(2))) == 1)
         #expect(try c.count() == 0)
         #expect(try c.delete(ids: ["b"]) == 0)
+        // Document filters, alone and with a metadata filter (rows matching both), as Chroma's where_document.
+        try c.add([VectorRecord(id: "p", vector: [1, 0, 0, 0], document: "파스타 맛집", metadata: ["n": .int(1)]),
+                   VectorRecord(id: "q", vector: [0, 1, 0, 0], document: "파스타 국밥", metadata: ["n": .int(2)]),
+                   VectorRecord(id: "r", vector: [0, 0, 1, 0], document: "국밥", metadata: ["n": .int(2)])])
+        #expect(try c.delete(where: .eq("n", .int(1)), whereDocument: .contains("국밥")) == 0)
+        #expect(try c.delete(where: .eq("n", .int(2)), whereDocument: .contains("파스타")) == 1)
+        #expect(try c.get().map(\.id).sorted() == ["p", "r"])
+        #expect(try c.delete(whereDocument: .notContains("파스타")) == 1)
+        #expect(try c.get().map(\.id) == ["p"])
+        #expect(throws: StorageError.self) { try c.delete() }
     }
 
     @Test(arguments: DistanceMetric.allCases)

@@ -15,7 +15,8 @@ extension StorageError: CLIReportableError {
     }
 
     public var cliMessage: String {
-        var text = "error: \(shortDescription): \(description)"
+        // Messages that already open with their kind ("invalid filter: …") are not prefixed twice.
+        var text = description.hasPrefix(shortDescription + ":") ? "error: \(description)" : "error: \(shortDescription): \(description)"
         switch code {
         case .corruptFile, .missingFile:
             text += "\nhint: run 'shop-summary db verify' for a full report; restore from backup with 'shop-summary restore'"
