@@ -24,8 +24,11 @@ public enum Q8Kernel {
     public static let maxWeight = 63
     /// What the portable copy adds to every weight (so its weights are unsigned).
     public static let weightOffset = 64
-    /// Longest row (bytes) whose sums fit the 32-bit arithmetic of both copies.
-    public static let maxStride = 131_072
+    /// Longest row (bytes) this kernel's callers may use: sums fit the 32-bit arithmetic of both
+    /// copies up to 131,072, and the coder's float32 code sums (`Σ code`, subtracted ×64 by the
+    /// portable copy) stay exact below 2²⁴, i.e. up to 65,792 codes; the store's largest dimension
+    /// is 65,536.
+    public static let maxStride = 65_536
 
     /// Scans `rowCount` rows of `stride` bytes: writes each row's `Σ codes[r][i] · weights[i]` to
     /// `sums[r]` and the numbers of the rows whose sum is at least `minimum` to `hits`, in order.

@@ -72,13 +72,18 @@ struct FilterTests {
         #expect(try DocumentFilter(json: #"{"$or": [{"$contains": "a"}, {"$not_contains": "b"}]}"#)
             == .or([.contains("a"), .notContains("b")]))
         for bad in [#"{"a": {"$gt": "x"}}"#, #"{"a": {"$regex": "x"}}"#, #"{"$and": []}"#, #"[1]"#, #"{"a": [1]}"#,
-                    #"{"a": {"$in": 3}}"#, "{", #"{"$nor": [{"a": 1}]}"#]
+                    #"{"a": {"$in": 3}}"#, "{", #"{"$nor": [{"a": 1}]}"#,
+                    // Empty lists, as Chroma: `$nin: []` would match (and `db delete` remove) every row.
+                    #"{"a": {"$in": []}}"#, #"{"a": {"$nin": []}}"#]
         {
             do { _ = try MetadataFilter(json: bad); Issue.record("accepted \(bad)") } catch let e as StorageError {
                 #expect(e.code == .invalidFilter)
             }
         }
         #expect(throws: StorageError.self) { _ = try DocumentFilter(json: #"{"$contains": 1}"#) }
+        // An empty needle is in every document (Chroma refuses it too).
+        #expect(throws: StorageError.self) { _ = try DocumentFilter(json: #"{"$contains": ""}"#) }
+        #expect(throws: StorageError.self) { _ = try DocumentFilter(json: #"{"$or": [{"$not_contains": ""}]}"#) }
     }
 
     @Test func filtersInsideTheStore() throws {

@@ -15,6 +15,7 @@ import struct
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,16 @@ def test_hot_journal_is_rolled_back_on_a_private_copy(chroma_dir, tmp_path):
     assert {i: got[i]["document"] for i in got} == {e[0]: e[1] for e in EXAMPLES if e[1] is not None}
     assert snapshot(src) == before, "the Chroma directory changed"
 
+    # Through a symbolic link: SQLite keeps the journal next to the link's target, and so does the
+    # importer (the link's folder has no journal); the target stays untouched.
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "chroma.sqlite3").symlink_to(db)
+    r = run("db", "import-chroma", linked, "--data-dir", tmp_path / "db2", check=0)
+    assert "chroma.sqlite3-journal found" in r.stdout
+    assert len(get_records(tmp_path / "db2", "examples")) == 40
+    assert snapshot(src) == before, "the Chroma directory changed through the link"
+
 
 ORACLE = r"""
 import json, sys, chromadb
@@ -265,3 +276,36 @@ def test_logged_writes_chroma_had_not_applied_are_replayed_as_chroma_does(chroma
     for id_, (document, metadata) in oracle.items():
         assert got[id_]["document"] == document, id_
         assert got[id_]["metadata"] == pytest.approx(metadata or {}), id_
+
+
+def _as_nobody(*args):
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "TMPDIR=/tmp", *map(str, args)]
+
+
+@needs_chroma
+def test_read_only_source_with_hot_journal_imports_for_an_unprivileged_user(chroma_dir):
+    """Copies keep the source's mode; SQLite must still be able to roll back the private copy."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the import as an unprivileged user")
+    if subprocess.run(_as_nobody("test", "-x", BIN)).returncode != 0:
+        pytest.skip(f"uid 65534 cannot execute {BIN} (a parent folder is private)")
+    base = Path(tempfile.mkdtemp(prefix="chroma-ro-"))
+    try:
+        os.chmod(base, 0o777)
+        src = base / "src"
+        shutil.copytree(chroma_dir, src)
+        subprocess.run([sys.executable, "-c", HOT_JOURNAL, str(src / "chroma.sqlite3")], check=True, timeout=120)
+        for p in [src, *src.rglob("*")]:
+            os.chmod(p, 0o555 if p.is_dir() else 0o444)
+        before = snapshot(src)
+        r = subprocess.run(_as_nobody(BIN, "db", "import-chroma", src, "--data-dir", base / "db"),
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        assert "chroma.sqlite3-journal found" in r.stdout
+        assert "examples → examples: 40 records imported" in r.stdout
+        assert snapshot(src) == before
+    finally:
+        for p in [base, *base.rglob("*")]:
+            if p.is_dir():
+                os.chmod(p, 0o755)
+        shutil.rmtree(base, ignore_errors=True)

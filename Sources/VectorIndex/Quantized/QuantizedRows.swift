@@ -229,7 +229,7 @@ public final class QuantizedRows: @unchecked Sendable {
                             // upper ≤ constant + step·I + widest, so I below this cannot reach the threshold.
                             cutFor = best.threshold
                             let cut = ((cutFor - prepared.constant - widest) / prepared.step).rounded(.down) - 1
-                            integerCut = cut <= -2e9 ? .min : (cut >= 2e9 ? .max : Int32(cut))
+                            integerCut = cut <= Double(Int32.min) ? .min : (cut >= Double(Int32.max) ? .max : Int32(cut))
                         }
                         start += n
                     }

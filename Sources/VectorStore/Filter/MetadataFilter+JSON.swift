@@ -37,8 +37,9 @@ extension MetadataFilter {
     private static func parseOperator(key: String, op: String, operand: JSONValue) throws -> MetadataFilter {
         switch op {
         case "$in", "$nin":
-            guard case .array(let items) = operand else {
-                throw StorageError.filter("\(op) on '\(key)' needs an array")
+            // Chroma rejects an empty list too: `$nin: []` would match every row (a delete would empty the collection).
+            guard case .array(let items) = operand, !items.isEmpty else {
+                throw StorageError.filter("\(op) on '\(key)' needs a non-empty array")
             }
             let values = try items.map { item -> MetadataValue in
                 guard let v = item.metadataValue else {
@@ -85,7 +86,8 @@ extension DocumentFilter {
         }
         switch op {
         case "$contains", "$not_contains":
-            guard case .string(let text) = operand else { throw StorageError.filter("\(op) needs a string") }
+            // Chroma rejects "" too: every document contains it (a delete would remove every row with a document).
+            guard case .string(let text) = operand, !text.isEmpty else { throw StorageError.filter("\(op) needs a non-empty string") }
             self = op == "$contains" ? .contains(text) : .notContains(text)
         case "$and", "$or":
             guard case .array(let items) = operand, !items.isEmpty else {

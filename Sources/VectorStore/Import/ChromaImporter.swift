@@ -65,7 +65,8 @@ public struct ChromaImporter: Sendable {
     ///   when it is not a Chroma database (missing tables) or SQLite reports damage, `.io` when it
     ///   cannot be opened.
     public func read() throws -> Contents {
-        let path = directory.appendingPathComponent("chroma.sqlite3").path
+        // SQLite keeps the journal next to the file a symbolic link points to: look (and copy) there.
+        let path = directory.appendingPathComponent("chroma.sqlite3").resolvingSymlinksInPath().path
         let recovered = Self.unfinishedFiles(of: path)
         var scratch: URL?
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
@@ -73,12 +74,18 @@ public struct ChromaImporter: Sendable {
         if recovered.isEmpty {
             db = try SQLiteReadOnly(path: path)
         } else {
+            // A folder only this user can read (the copy holds every document), files writable by
+            // this user whatever the source's mode (SQLite must write the copy to roll back).
             let copy = FileManager.default.temporaryDirectory.appendingPathComponent("shop-summary-chroma-\(UUID().uuidString)")
-            scratch = copy
             do {
-                try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: false)
-                for name in ["chroma.sqlite3"] + recovered {
-                    try FileManager.default.copyItem(at: directory.appendingPathComponent(name), to: copy.appendingPathComponent(name))
+                try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: false,
+                                                        attributes: [.posixPermissions: 0o700])
+                scratch = copy
+                // The copy is `chroma.sqlite3` with its journal beside it under the matching name.
+                for suffix in [""] + Self.unfinishedSuffixes(of: path) {
+                    let target = copy.appendingPathComponent("chroma.sqlite3" + suffix)
+                    try FileManager.default.copyItem(at: URL(fileURLWithPath: path + suffix), to: target)
+                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
                 }
             } catch {
                 throw StorageError(code: .io, message: "cannot copy \(path) to recover \(recovered.joined(separator: ", ")): \(error)",
@@ -117,12 +124,13 @@ public struct ChromaImporter: Sendable {
     /// The non-empty `-journal` / `-wal` files next to the database: a transaction Chroma did not
     /// finish (or a WAL not yet checkpointed).
     static func unfinishedFiles(of path: String) -> [String] {
-        ["-journal", "-wal"].compactMap { suffix in
-            let file = path + suffix
-            guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber, size.intValue > 0 else {
-                return nil
-            }
-            return (file as NSString).lastPathComponent
+        unfinishedSuffixes(of: path).map { ((path + $0) as NSString).lastPathComponent }
+    }
+
+    static func unfinishedSuffixes(of path: String) -> [String] {
+        ["-journal", "-wal"].filter { suffix in
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path + suffix))?[.size] as? NSNumber else { return false }
+            return size.intValue > 0
         }
     }
 
