@@ -43,6 +43,18 @@ struct DbCommandTests {
         #expect(add.code == 0 && add.out.contains("acknowledged 2"))
         let q = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[0.9,0.1,0]", "-k", "1", "--json"])
         #expect(q.code == 0 && q.out.contains(#""id":"a""#))
+        // Several query vectors at once (Chroma's query_embeddings): one array of hits per query.
+        let many = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[[0.9,0.1,0],[0,1,0]]",
+                                   "-k", "1", "--include", "metadatas", "--json"])
+        #expect(many.out == #"[[{"id":"a","metadata":{"n":1,"rating":4.5}}],[{"id":"b","metadata":{"n":2,"rating":3}}]]"# + "\n",
+                "\(many.out)\(many.err)")
+        let lines = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[[0.9,0.1,0],[0,1,0]]",
+                                    "-k", "1", "--include", "metadatas"])
+        #expect(lines.out == #"{"query":0,"id":"a","metadata":{"n":1,"rating":4.5}}"# + "\n"
+                + #"{"query":1,"id":"b","metadata":{"n":2,"rating":3}}"# + "\n", "\(lines.out)")
+        #expect(await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[[1,0,0],[0,1]]"]).code == 65)
+        #expect(await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[[1,0,0],[0,1,0]]",
+                                "--hybrid", "--text", "x"]).code == 64)
         let g = await Self.run(["db", "get", "--data-dir", db, "--collection", "ex", "--where", #"{"rating": {"$gte": 4}}"#])
         #expect(g.out.split(separator: "\n").count == 1 && g.out.contains(#""id":"a""#))
         let h = await Self.run(["db", "query", "--data-dir", db, "--collection", "ex", "--vector", "[0,1,0]", "--hybrid",

@@ -7,13 +7,15 @@ struct DbQueryCommand: CLICommand {
     static let configuration = CommandConfiguration(
         path: ["db", "query"], abstract: "Find the nearest records to a vector (optionally hybrid with text).",
         discussion: """
-        Give --vector JSON, or --text alone: the text is then embedded with the configured embedder (--embedder,
+        Give --vector JSON (one vector, or an array of vectors for several queries at once: --json then prints one
+        array of hits per query, text output adds "query": N to each hit), or --text alone: the text is then
+        embedded with the configured embedder (--embedder,
         default offline), which must be the one recorded on the collection (embedder.provider/model attributes,
         as 'examples import' records them). --hybrid fuses BM25 over documents with the vector ranking
         (Reciprocal Rank Fusion) and needs --text.
         """,
         options: [DbSupport.dataDir, DbSupport.collection,
-                  OptionSpec("--vector", .value(placeholder: "JSON"), help: "Query vector, e.g. '[0.1, 0.2]'."),
+                  OptionSpec("--vector", .value(placeholder: "JSON"), help: "Query vector, e.g. '[0.1, 0.2]', or several: '[[0.1, 0.2], [0.3, 0.4]]'."),
                   OptionSpec("--text", .value(placeholder: "TEXT"), help: "Query text: embedded when --vector is absent; BM25 terms for --hybrid."),
                   OptionSpec("--hybrid", help: "Fuse BM25 text ranking with the vector ranking."),
                   OptionSpec("-k", .value(placeholder: "N"), help: "Number of results.", default: "10")]
@@ -34,17 +36,32 @@ struct DbQueryCommand: CLICommand {
     }
 
     func run(_ context: CommandContext) async throws -> Int32 {
-        let given = try arguments.value("--vector").map { try DbSupport.vector($0, option: "--vector", arguments) }
+        let given = try arguments.value("--vector").map { try DbSupport.vectors($0, option: "--vector", arguments) }
         let (w, d) = try DbSupport.filters(arguments)
+        let include = try DbSupport.include(arguments, query: true)
+        if let given, given.count != 1 {
+            guard !given.isEmpty else { throw DbSupport.usage(arguments, "--vector holds no vector") }
+            guard !arguments.flag("--hybrid") else { throw DbSupport.usage(arguments, "--hybrid takes one --vector, not several") }
+            let c = try DbSupport.open(arguments, environment: context.environment).collection(named: try arguments.require("--collection"))
+            let results = try c.query(vectors: given, k: k, where: w, whereDocument: d, includeVectors: include.embeddings)
+            let rows = results.map { $0.map { DbSupport.hitJSON($0, include) } }
+            if arguments.flag("--json") {
+                context.print(JSONValue.array(rows.map(JSONValue.array)).serialized)
+            } else {
+                for (i, hits) in rows.enumerated() {
+                    for case .object(let members) in hits { context.print(JSONValue.object([("query", .int(i))] + members).serialized) }
+                }
+            }
+            return ExitCode.success
+        }
         let db = try DbSupport.open(arguments, environment: context.environment)
         let c = try db.collection(named: try arguments.require("--collection"))
         let vector: [Float]
         if let given {
-            vector = given
+            vector = given[0]
         } else {
             vector = try await Self.embed(try arguments.require("--text"), for: c, arguments, context)
         }
-        let include = try DbSupport.include(arguments, query: true)
         let hits: [QueryHit]
         if arguments.flag("--hybrid"), let text = arguments.value("--text") {
             if d != nil { throw DbSupport.usage(arguments, "--where-document is not supported with --hybrid") }

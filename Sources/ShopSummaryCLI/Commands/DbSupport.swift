@@ -39,9 +39,24 @@ enum DbSupport {
 
     /// Parses a JSON array of numbers (`--vector '[0.1, 0.2]'`).
     static func vector(_ text: String, option: String, _ arguments: ParsedArguments) throws -> [Float] {
+        guard let value = try? JSONValue(parsing: text) else { throw usage(arguments, "\(option) must be a JSON array of numbers") }
+        return try vector(value, option: option, arguments)
+    }
+
+    /// Parses one vector (`[0.1, 0.2]`) or several (`[[0.1, 0.2], [0.3, 0.4]]`), as Chroma's
+    /// `query_embeddings` takes one or many.
+    static func vectors(_ text: String, option: String, _ arguments: ParsedArguments) throws -> [[Float]] {
         guard let value = try? JSONValue(parsing: text), case .array(let items) = value else {
-            throw usage(arguments, "\(option) must be a JSON array of numbers")
+            throw usage(arguments, "\(option) must be a JSON array of numbers, or an array of such arrays")
         }
+        if let first = items.first, case .array = first {
+            return try items.enumerated().map { i, item in try vector(item, option: "\(option) vector \(i + 1)", arguments) }
+        }
+        return [try vector(value, option: option, arguments)]
+    }
+
+    private static func vector(_ value: JSONValue, option: String, _ arguments: ParsedArguments) throws -> [Float] {
+        guard case .array(let items) = value else { throw usage(arguments, "\(option) must be a JSON array of numbers") }
         return try items.map { item in
             switch item {
             case .int(let i): return Float(i)
