@@ -162,6 +162,18 @@ def test_sqlite_that_is_not_chroma_is_rejected_read_only(tmp_path):
     assert snapshot(src) == before
 
 
+def test_damaged_database_with_a_journal_is_named_by_its_source_path(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "chroma.sqlite3").write_bytes(b"not a database at all" * 100)
+    (src / "chroma.sqlite3-journal").write_bytes(b"x")
+    before = snapshot(src)
+    r = run("db", "import-chroma", src, "--data-dir", tmp_path / "db")
+    assert r.returncode == 65, r.stderr
+    assert str(src / "chroma.sqlite3") in r.stderr and "shop-summary-chroma-" not in r.stderr, r.stderr
+    assert snapshot(src) == before
+
+
 def test_unsafe_archive_entry_is_refused(tmp_path):
     archive = tmp_path / "evil.tar.gz"
     payload = tmp_path / "payload"

@@ -106,7 +106,7 @@ public enum ProviderFactory {
         }
         if llm == "offline" && configuration.llm.map({ $0.lowercased() == "auto" }) ?? true {
             notes.append("no LLM credentials found (GEMINI_API_KEY/GOOGLE_API_KEY, GOOGLE_APPLICATION_CREDENTIALS + "
-                         + "GOOGLE_CLOUD_PROJECT, OPENAI_API_KEY/OPENAI_BASE_URL): offline extractive summaries were written")
+                         + "GOOGLE_CLOUD_PROJECT, OPENAI_API_KEY/OPENAI_BASE_URL): summaries use the offline extractive writer")
         }
         return ProviderSelection(generator: generator, embedder: embedder, batchGenerator: batch,
                                  costEstimator: CostEstimator(prices: prices), selectionNote: notes.joined(separator: "; "),

@@ -91,7 +91,7 @@ public struct ChromaImporter: Sendable {
                 throw StorageError(code: .io, message: "cannot copy \(path) to recover \(recovered.joined(separator: ", ")): \(error)",
                                    path: path)
             }
-            db = try SQLiteReadOnly(path: copy.appendingPathComponent("chroma.sqlite3").path, mode: .privateCopy)
+            db = try SQLiteReadOnly(path: copy.appendingPathComponent("chroma.sqlite3").path, mode: .privateCopy, source: path)
         }
         let tables = try db.tableNames()
         for needed in ["collections", "segments", "embeddings", "embedding_metadata"] where !tables.contains(needed) {

@@ -13,12 +13,14 @@ final class SQLiteReadOnly {
     enum Mode { case immutable, privateCopy }
 
     private var db: OpaquePointer?
+    /// The path errors name: the source's, also when a private copy is open.
     let path: String
 
-    init(path: String, mode: Mode = .immutable) throws {
-        self.path = path
+    /// - Parameter source: the path errors name (default `path`); a private copy names its source.
+    init(path: String, mode: Mode = .immutable, source: String? = nil) throws {
+        self.path = source ?? path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StorageError(code: .missingFile, message: "no Chroma database at \(path)", path: path)
+            throw StorageError(code: .missingFile, message: "no Chroma database at \(self.path)", path: self.path)
         }
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
@@ -30,7 +32,7 @@ final class SQLiteReadOnly {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "code \(rc)"
             sqlite3_close(db)
             db = nil
-            throw StorageError(code: .io, message: "cannot open \(path) read-only: \(message)", path: path)
+            throw StorageError(code: .io, message: "cannot open \(self.path) read-only: \(message)", path: self.path)
         }
     }
 
