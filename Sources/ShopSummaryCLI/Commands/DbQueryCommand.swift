@@ -42,7 +42,10 @@ struct DbQueryCommand: CLICommand {
         if let given, given.count != 1 {
             guard !given.isEmpty else { throw DbSupport.usage(arguments, "--vector holds no vector") }
             guard !arguments.flag("--hybrid") else { throw DbSupport.usage(arguments, "--hybrid takes one --vector, not several") }
-            let c = try DbSupport.open(arguments, environment: context.environment).collection(named: try arguments.require("--collection"))
+        }
+        let db = try DbSupport.open(arguments, environment: context.environment)
+        let c = try db.collection(named: try arguments.require("--collection"))
+        if let given, given.count > 1 {
             let results = try c.query(vectors: given, k: k, where: w, whereDocument: d, includeVectors: include.embeddings)
             let rows = results.map { $0.map { DbSupport.hitJSON($0, include) } }
             if arguments.flag("--json") {
@@ -54,8 +57,6 @@ struct DbQueryCommand: CLICommand {
             }
             return ExitCode.success
         }
-        let db = try DbSupport.open(arguments, environment: context.environment)
-        let c = try db.collection(named: try arguments.require("--collection"))
         let vector: [Float]
         if let given {
             vector = given[0]

@@ -12,7 +12,8 @@ struct QuantizedCoding {
     var scales: [Double]
     var centres: [Double]
     var errorNorms: [Double]
-    var codeSums: [Int64]
+    /// `Σuᵢ` per row, exact (float32 lane sums are exact below 2²⁴: rows of ≤ 65,792 codes).
+    var codeSums: [Int32]
     var codeNorms: [Double]
     var biases: [Double]
     var maxRowNorm: Double
@@ -93,7 +94,7 @@ struct QuantizedCoding {
         if bytes >= HugePages.threshold { HugePages.advise(codes, bytes: bytes) }
         codes.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         var errorNorms = [Double](repeating: 0, count: rowCount)
-        var codeSums = [Int64](repeating: 0, count: rowCount)
+        var codeSums = [Int32](repeating: 0, count: rowCount)
         var codeNorms = [Double](repeating: 0, count: rowCount)
         var biases = [Double](repeating: 0, count: ranking == .dot ? 0 : rowCount)
         var maxRowNorm = 0.0
@@ -122,7 +123,7 @@ struct QuantizedCoding {
             }
             let rowNorm = Double(norm2.sum()).squareRoot()
             errorNorms[r] = Double(err2.sum()).squareRoot() * slack + 4e-6 * (1 + rowNorm)
-            codeSums[r] = Int64(sum.sum())
+            codeSums[r] = Int32(sum.sum())
             codeNorms[r] = Double(dev2.sum()).squareRoot() * slack + 1e-3
             maxRowNorm = max(maxRowNorm, rowNorm)
             if ranking == .negativeHalfSquaredL2 { biases[r] = -Double(norm2.sum()) / 2 }

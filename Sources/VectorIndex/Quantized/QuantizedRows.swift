@@ -120,7 +120,7 @@ public final class QuantizedRows: @unchecked Sendable {
             RowTerms(errorNorm: coding.errorNorms[g], codeNorm: coding.codeNorms[g],
                      bias: coding.biases.isEmpty ? 0 : coding.biases[g], residual: groupResiduals[g])
         }
-        codeSums = coding.codeSums.map { Int32($0) }
+        codeSums = coding.codeSums
         maxRowNorm = coding.maxRowNorm
         maxErrorNorm = coding.errorNorms.max() ?? 0
         maxCodeNorm = coding.codeNorms.max() ?? 0

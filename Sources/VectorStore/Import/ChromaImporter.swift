@@ -67,30 +67,16 @@ public struct ChromaImporter: Sendable {
     public func read() throws -> Contents {
         // SQLite keeps the journal next to the file a symbolic link points to: look (and copy) there.
         let path = directory.appendingPathComponent("chroma.sqlite3").resolvingSymlinksInPath().path
-        let recovered = Self.unfinishedFiles(of: path)
+        let unfinished = Self.unfinishedSuffixes(of: path)
         var scratch: URL?
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         let db: SQLiteReadOnly
-        if recovered.isEmpty {
+        if unfinished.isEmpty {
             db = try SQLiteReadOnly(path: path)
         } else {
-            // A folder only this user can read (the copy holds every document), files writable by
-            // this user whatever the source's mode (SQLite must write the copy to roll back).
             let copy = FileManager.default.temporaryDirectory.appendingPathComponent("shop-summary-chroma-\(UUID().uuidString)")
-            do {
-                try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: false,
-                                                        attributes: [.posixPermissions: 0o700])
-                scratch = copy
-                // The copy is `chroma.sqlite3` with its journal beside it under the matching name.
-                for suffix in [""] + Self.unfinishedSuffixes(of: path) {
-                    let target = copy.appendingPathComponent("chroma.sqlite3" + suffix)
-                    try FileManager.default.copyItem(at: URL(fileURLWithPath: path + suffix), to: target)
-                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
-                }
-            } catch {
-                throw StorageError(code: .io, message: "cannot copy \(path) to recover \(recovered.joined(separator: ", ")): \(error)",
-                                   path: path)
-            }
+            scratch = copy
+            try Self.copyForRecovery(path, suffixes: unfinished, into: copy)
             db = try SQLiteReadOnly(path: copy.appendingPathComponent("chroma.sqlite3").path, mode: .privateCopy, source: path)
         }
         let tables = try db.tableNames()
@@ -98,6 +84,7 @@ public struct ChromaImporter: Sendable {
             throw StorageError(code: .corruptFile, message: "\(path) is not a Chroma database (no table '\(needed)')", path: path)
         }
         let hasCollectionMetadata = tables.contains("collection_metadata")
+        let hasLog = tables.contains("embeddings_queue") && tables.contains("max_seq_id")
         var out: [Collection] = []
         for row in try db.rows("SELECT id, name, dimension FROM collections ORDER BY name") {
             guard let id = row[0].text, let name = row[1].text else { continue }
@@ -112,21 +99,36 @@ public struct ChromaImporter: Sendable {
             let metric = DistanceMetric(rawValue: space ?? "l2") ?? .l2
             var records = try records(db, collection: id)
             var replayed = 0
-            if let segment = try db.rows("SELECT id FROM segments WHERE collection = ? AND scope = 'METADATA'", [id]).first?.first?.text {
+            if hasLog, let segment = try db.rows("SELECT id FROM segments WHERE collection = ? AND scope = 'METADATA'", [id]).first?.first?.text {
                 replayed = try ChromaPendingWrites(db, collection: id, metadataSegment: segment).apply(to: &records)
             }
             out.append(Collection(name: name, chromaID: id, dimension: row[2].integer.map { Int($0) }, metric: metric,
                                   metadata: meta, records: records, pendingWritesApplied: replayed))
         }
-        return Contents(collections: out, recoveredFiles: recovered)
+        let name = (path as NSString).lastPathComponent
+        return Contents(collections: out, recoveredFiles: unfinished.map { name + $0 })
     }
 
-    /// The non-empty `-journal` / `-wal` files next to the database: a transaction Chroma did not
-    /// finish (or a WAL not yet checkpointed).
-    static func unfinishedFiles(of path: String) -> [String] {
-        unfinishedSuffixes(of: path).map { ((path + $0) as NSString).lastPathComponent }
+    /// Copies the database at `path` and its unfinished files into `copy` as `chroma.sqlite3` with
+    /// its journal beside it under the matching name: a folder only this user can read (the copy
+    /// holds every document), files writable by this user whatever the source's mode (SQLite must
+    /// write the copy to roll back).
+    private static func copyForRecovery(_ path: String, suffixes: [String], into copy: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            for suffix in [""] + suffixes {
+                let target = copy.appendingPathComponent("chroma.sqlite3" + suffix)
+                try FileManager.default.copyItem(at: URL(fileURLWithPath: path + suffix), to: target)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
+            }
+        } catch {
+            let names = suffixes.map { (path as NSString).lastPathComponent + $0 }.joined(separator: ", ")
+            throw StorageError(code: .io, message: "cannot copy \(path) to recover \(names): \(error)", path: path)
+        }
     }
 
+    /// Suffixes (`-journal`, `-wal`) of the non-empty files next to the database: a transaction
+    /// Chroma did not finish (or a WAL not yet checkpointed).
     static func unfinishedSuffixes(of path: String) -> [String] {
         ["-journal", "-wal"].filter { suffix in
             guard let size = (try? FileManager.default.attributesOfItem(atPath: path + suffix))?[.size] as? NSNumber else { return false }

@@ -27,16 +27,12 @@ struct ChromaPendingWrites {
 
     let writes: [Write]
 
-    /// Reads the writes logged for `collection` after `metadataSegment`'s `max_seq_id`.
+    /// Reads the writes logged for `collection` after `metadataSegment`'s `max_seq_id` (the caller
+    /// checks that `embeddings_queue` and `max_seq_id` exist).
     ///
     /// - Throws: ``StorageError`` `.corruptFile` naming the database and the sequence number when
     ///   a logged write has an unknown operation or metadata that is not a JSON object.
     init(_ db: SQLiteReadOnly, collection: String, metadataSegment: String) throws {
-        let tables = try db.tableNames()
-        guard tables.contains("embeddings_queue"), tables.contains("max_seq_id") else {
-            writes = []
-            return
-        }
         let applied = try Self.appliedSequence(db, segment: metadataSegment)
         let sql = """
             SELECT seq_id, operation, id, metadata FROM embeddings_queue
